@@ -1,0 +1,400 @@
+/*
+ * libktrq: FreeBSD's 2002 ktrace request queue, in userspace.
+ *
+ * An instance (struct ktrq) owns a pool of pre-allocated request objects,
+ * one FIFO todo list of pending requests and one worker thread that
+ * writes them to their trace targets.  Events are posted by traced
+ * threads (struct ktrq_thread) of traced processes (struct ktrq_proc);
+ * ktrq_ktrace() attaches processes to targets with ktrace(2)'s semantics.
+ *
+ * Everything runs on the platform layer the instance was created with
+ * (ktrq/os.h).  Instances share nothing: a program may run many side by
+ * side, on the same or different layers.
+ *
+ * Return values: every function that can fail returns 0 or an errno value
+ * and never sets errno.  Event points return one of the outcome codes
+ * documented at "Event points".
+ *
+ * Concurrency, unless a function says otherwise:
+ *  - functions on one instance may be called concurrently from any number
+ *    of OS threads;
+ *  - a struct ktrq_thread is used by one OS thread at a time (it is the
+ *    analogue of curthread: the caller "is" that thread while it posts);
+ *  - ktrq_destroy() must not race any other call on the instance.
+ */
+#ifndef KTRQ_KTRQ_H
+#define KTRQ_KTRQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ktrq/os.h"
+#include "ktrq/record.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ktrq;
+struct ktrq_proc;
+struct ktrq_thread;
+struct ktrq_target;
+
+/* ------------------------------------------------------------------ */
+/* Instances                                                          */
+/* ------------------------------------------------------------------ */
+
+/* Largest pool a resize or the start-time setting may ask for. */
+#define	KTRQ_POOL_MAX		1000000
+/* genio bytes recorded per event unless configured (one page). */
+#define	KTRQ_GENIO_SIZE_DEFAULT	4096
+#define	KTRQ_GENIO_SIZE_MAX	(1 << 20)
+/* Name of the start-time setting read through os->tunable(). */
+#define	KTRQ_POOL_TUNABLE	"KTRQ_REQUEST_POOL"
+
+/* ktrq_config.flags */
+#define	KTRQ_CF_GENIO_COPY	0x0001	/* genio: copy and post async (2004) */
+
+/*
+ * Probes: where a request is in its life, for oracles and timelines (the
+ * SDT probes of a kernel).  `serial` numbers requests in the order they
+ * entered the todo list (from 1, per instance).
+ */
+enum ktrq_probe_kind {
+	KTRQ_PROBE_ENQUEUE,	/* appended to todo; k_mtx held */
+	KTRQ_PROBE_TAKE,	/* worker took it off the head; k_mtx held */
+	KTRQ_PROBE_WRITE_BEGIN,	/* its writer starts writing; no lock */
+	KTRQ_PROBE_WRITE_END,	/* written (error 0) or failed; no lock */
+	KTRQ_PROBE_DROP,	/* finished unwritten (cleared); k_mtx held */
+	KTRQ_PROBE_CAPTURE,	/* taken for an event; type shows KTR_DROP */
+	KTRQ_PROBE_NOBUFS,	/* event dropped: error 0 pool, ENOMEM */
+	KTRQ_PROBE_DETACH	/* process `pid` stopped tracing */
+};
+
+struct ktrq_probe {
+	enum ktrq_probe_kind	 kind;
+	uint64_t		 serial;	/* 0 before enqueue */
+	int			 pid;
+	int64_t			 tid;
+	int			 type;		/* with KTR_DROP if marked */
+	int			 sync;		/* written by its poster */
+	int			 error;		/* WRITE_END, DROP, NOBUFS */
+};
+
+struct ktrq_config {
+	/* Platform layer; required, must outlive the instance. */
+	const struct ktrq_os	*os;
+	/*
+	 * Pool size.  0: the tunable KTRQ_REQUEST_POOL when set (the
+	 * loader-tunable analogue), else the compile-time KTRQ_REQUEST_POOL
+	 * (100 unless the build says otherwise).  Nonzero: this size,
+	 * whatever the tunable says.
+	 */
+	int			 pool_size;
+	/* Cap on recorded genio bytes; 0 means KTRQ_GENIO_SIZE_DEFAULT. */
+	size_t			 genio_size;
+	unsigned		 flags;		/* KTRQ_CF_* */
+	/* Log sink; NULL means os->log.  Called with no lock held. */
+	void			(*log)(void *arg, int level, const char *msg);
+	void			*log_arg;
+	/*
+	 * Probe hook, NULL for none.  Called from posting threads and the
+	 * worker, sometimes with k_mtx held (see enum ktrq_probe_kind): it
+	 * must not call into libktrq or block.
+	 */
+	void			(*probe)(void *arg, const struct ktrq_probe *);
+	void			*probe_arg;
+};
+
+/* Fill `cf` with defaults for layer `os`.  Never fails. */
+void	ktrq_config_init(struct ktrq_config *cf, const struct ktrq_os *os);
+
+/*
+ * Create an instance: check the layer (ktrq_os_check), allocate the pool,
+ * start the worker thread.  Returns 0, EINVAL (NULL, a layer that fails
+ * the check, pool size < 1 or > KTRQ_POOL_MAX from the config or the
+ * tunable, genio_size > KTRQ_GENIO_SIZE_MAX, unknown flags), ENOTSUP
+ * (layer version mismatch), ENOMEM, or the layer's error for the thread.
+ * A bad tunable is reported through the log sink as well.
+ */
+int	ktrq_create(const struct ktrq_config *cf, struct ktrq **kp);
+
+/*
+ * Drain and destroy: every queued record is written or counted as
+ * dropped, the worker is joined, every remaining process exits (its
+ * target released), the pool is freed.  No other call on `k` may be in
+ * progress or follow.  Returns 0 or EINVAL (NULL).
+ */
+int	ktrq_destroy(struct ktrq *k);
+
+struct ktrq_stats {
+	uint32_t	pool_size;	/* request objects owned */
+	uint32_t	pool_free;	/* on the free list */
+	uint32_t	pool_inuse;	/* size - free: queued or being written */
+	uint32_t	todo_depth;	/* on the todo list */
+	uint64_t	posted;		/* events that passed KTRPOINT */
+	uint64_t	written;	/* records fully written */
+	uint64_t	dropped_exhausted; /* no request object (or memory) */
+	uint64_t	dropped_write_error; /* the write itself failed */
+	uint64_t	dropped_cleared; /* target detached before writing */
+	uint64_t	write_errors;	/* failed writes (each stops a target) */
+	uint64_t	warnings;	/* exhaustion warnings printed */
+};
+
+/*
+ * A consistent snapshot (taken under the instance mutex).  When no event
+ * is in flight, posted == written + dropped_exhausted +
+ * dropped_write_error + dropped_cleared and pool_free == pool_size.
+ * Returns 0 or EINVAL.
+ */
+int	ktrq_stats(struct ktrq *k, struct ktrq_stats *st);
+
+/*
+ * The kern.ktrace_request_pool sysctl.  Re-arms the exhaustion warning
+ * (even when the size is unchanged), then grows or shrinks the pool one
+ * object at a time.  Shrinking frees only objects on the free list: those
+ * in use are never reclaimed.  *oldsizep (if not NULL) gets the size
+ * before the call.  Returns 0 when the size reached is `newsize`, ENOSPC
+ * when it differs (objects in use, or memory ran out), EINVAL for a size
+ * < 1 or > KTRQ_POOL_MAX.  Concurrent resizes are serialised.
+ */
+int	ktrq_pool_resize(struct ktrq *k, int newsize, int *oldsizep);
+
+/* ------------------------------------------------------------------ */
+/* The traced world                                                   */
+/* ------------------------------------------------------------------ */
+
+struct ktrq_cred {
+	uint32_t	uid, ruid, svuid;	/* effective, real, saved */
+	uint32_t	gid, rgid, svgid;
+};
+
+/*
+ * Make process `pid` (> 0, unique among this instance's live processes)
+ * with parent `parent` (NULL: none, like init's children), process group
+ * `pgid` (> 0), command name `comm` (truncated to 19 bytes) and
+ * credentials `cred`.  It is not traced.  Returns 0, EINVAL, EEXIST (pid
+ * in use) or ENOMEM.
+ */
+int	ktrq_proc_create(struct ktrq *k, int pid, struct ktrq_proc *parent,
+	    int pgid, const char *comm, const struct ktrq_cred *cred,
+	    struct ktrq_proc **pp);
+
+/*
+ * fork(2): a child `child_pid` of `parent` with its comm, credentials and
+ * process group.  With KTRFAC_INHERIT the child is traced to the same
+ * target with the same facilities (the drop mark is not inherited).
+ * Returns as ktrq_proc_create.
+ */
+int	ktrq_proc_fork(struct ktrq_proc *parent, int child_pid,
+	    struct ktrq_proc **childp);
+
+/*
+ * exit(2): wait until every record of `p` already queued is written or
+ * dropped, then detach it, destroy its threads and free it; its children
+ * lose their parent.  Must not be called by a thread of `p` while it is
+ * inside an event point.  Returns 0 or EINVAL.  `p` is invalid after.
+ */
+int	ktrq_proc_exit(struct ktrq_proc *p);
+
+/*
+ * execve(2) of an image named `comm`.  A set-id image marks the process
+ * set-id (only root may trace it from then on) and stops its tracing
+ * unless root set it (KTRFAC_ROOT); its queued records are then dropped
+ * as cleared.  Returns 0 or EINVAL.
+ */
+int	ktrq_proc_exec(struct ktrq_proc *p, const char *comm, int setid);
+
+/* The pid of `p`, or -1 for NULL.  Lock-free: pids never change. */
+int	ktrq_proc_pid(const struct ktrq_proc *p);
+
+/*
+ * A thread `tid` of `p` (tids are recorded, not checked for
+ * uniqueness).  Returns 0, EINVAL or ENOMEM.
+ */
+int	ktrq_thread_create(struct ktrq_proc *p, int64_t tid,
+	    struct ktrq_thread **tdp);
+/* Destroy a thread that is not inside an event point.  0 or EINVAL. */
+int	ktrq_thread_destroy(struct ktrq_thread *td);
+
+/* ------------------------------------------------------------------ */
+/* Trace targets (the vnode)                                          */
+/* ------------------------------------------------------------------ */
+
+struct ktrq_iov {
+	const void	*base;
+	size_t		 len;
+};
+
+struct ktrq_target_ops {
+	/*
+	 * Append the concatenation of iov[0..iovcnt) as one write, with
+	 * credentials `cred`.  Returns 0 and sets *donep to the bytes
+	 * written (a short count is allowed: the caller writes the rest),
+	 * or an errno.  Never called concurrently on one target by one
+	 * instance; several instances sharing a target must be safe.
+	 */
+	int	(*write)(void *arg, const struct ktrq_iov *iov, int iovcnt,
+		    const struct ktrq_cred *cred, size_t *donep);
+	/* Called once, when the last reference goes.  May be NULL. */
+	void	(*release)(void *arg);
+};
+
+/*
+ * A target with one reference, owned by the caller.  Returns 0, EINVAL
+ * or ENOMEM.  Reference counting is safe from any thread.
+ */
+int	ktrq_target_create(const struct ktrq_os *os,
+	    const struct ktrq_target_ops *ops, void *arg,
+	    struct ktrq_target **tp);
+void	ktrq_target_hold(struct ktrq_target *t);
+void	ktrq_target_rele(struct ktrq_target *t);
+
+/* Most pieces one write may have. */
+#define	KTRQ_TARGET_IOVMAX	8
+
+/*
+ * Write the whole of iov through the target, retrying short writes.
+ * Returns 0, EINVAL (NULL, iovcnt outside 0..KTRQ_TARGET_IOVMAX), the
+ * target's errno, or EIO when it made no progress or claimed more than
+ * it was given.
+ */
+int	ktrq_target_write(struct ktrq_target *t, const struct ktrq_iov *iov,
+	    int iovcnt, const struct ktrq_cred *cred);
+
+/*
+ * In-memory target for tests and harnesses.  ktrq_memtarget_data returns
+ * the bytes written so far and their length; valid until the next write,
+ * so call it when no writer is active.  Writes fail with ENOMEM when the
+ * layer runs out of memory.
+ */
+int	ktrq_memtarget_create(const struct ktrq_os *os,
+	    struct ktrq_target **tp);
+const uint8_t *ktrq_memtarget_data(struct ktrq_target *t, size_t *lenp);
+
+/*
+ * Fault-injecting wrapper around `inner` (which it holds a reference
+ * to).  Each limit is off when 0.
+ */
+struct ktrq_fault {
+	uint64_t	fail_after_bytes;   /* bytes accepted before failing */
+	uint64_t	fail_after_records; /* whole writes before failing */
+	int		error;		    /* errno to fail with (EIO if 0) */
+	size_t		short_write;	    /* at most this many per call */
+	uint64_t	delay_ns;	    /* layer-clock sleep per call */
+};
+int	ktrq_faulttarget_create(const struct ktrq_os *os,
+	    struct ktrq_target *inner, const struct ktrq_fault *f,
+	    struct ktrq_target **tp);
+
+/*
+ * A file opened for appending (created 0644 if missing); host builds
+ * only (src/os/).  Returns 0, EINVAL or the open(2) errno.
+ */
+int	ktrq_filetarget_open(const struct ktrq_os *os, const char *path,
+	    struct ktrq_target **tp);
+
+/* ------------------------------------------------------------------ */
+/* Control: ktrace(2)                                                 */
+/* ------------------------------------------------------------------ */
+
+#define	KTROP_SET		0
+#define	KTROP_CLEAR		1
+#define	KTROP_CLEARFILE		2
+#define	KTROP(o)		((o) & 3)
+#define	KTRFLAG_DESCEND		4
+
+#define	KTRFAC_MASK		0x00ffffff
+#define	KTRFAC_SYSCALL		(1 << KTR_SYSCALL)
+#define	KTRFAC_SYSRET		(1 << KTR_SYSRET)
+#define	KTRFAC_NAMEI		(1 << KTR_NAMEI)
+#define	KTRFAC_GENIO		(1 << KTR_GENIO)
+#define	KTRFAC_PSIG		(1 << KTR_PSIG)
+#define	KTRFAC_CSW		(1 << KTR_CSW)
+#define	KTRFAC_USER		(1 << KTR_USER)
+#define	KTRFAC_ALL		(KTRFAC_SYSCALL | KTRFAC_SYSRET |	\
+				 KTRFAC_NAMEI | KTRFAC_GENIO |		\
+				 KTRFAC_PSIG | KTRFAC_CSW | KTRFAC_USER)
+#define	KTRFAC_ROOT		0x80000000U
+#define	KTRFAC_INHERIT		0x40000000
+#define	KTRFAC_DROP		0x20000000
+
+/*
+ * ktrace(2) called by thread `td`: apply `ops` (KTROP_SET, KTROP_CLEAR,
+ * KTROP_CLEARFILE, optionally | KTRFLAG_DESCEND) with facilities `facs`
+ * to process `pid`, or to process group -pid when pid < 0, attaching to
+ * or detaching from target `t` (required for SET and CLEARFILE).  A
+ * process may be changed only if ktrcanset allows it: the caller is root
+ * (uid 0), or its uid equals the target's real uid, its real gid the
+ * target's real gid, the target is not set-id, its saved ids equal its
+ * real ids and root did not set its tracing.  Detaching drops the
+ * process's queued records (counted as cleared): nothing is taken for
+ * writing to a target after it was detached.
+ * Returns 0; EINVAL (bad ops or facilities, no facility with SET/CLEAR,
+ * NULL target where one is needed, pid 0); ESRCH (no such process or
+ * group); EPERM (no process could be changed, or with CLEARFILE any
+ * could not).
+ */
+int	ktrq_ktrace(struct ktrq_thread *td, struct ktrq_target *t, int ops,
+	    int facs, int pid);
+
+/* ------------------------------------------------------------------ */
+/* Event points                                                       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Outcome codes, the same for every event point:
+ *   0		the record was queued (or, for a synchronous genio,
+ *		written);
+ *   ENOENT	not traced: the process does not trace this type;
+ *   EALREADY	suppressed: `td` is already inside libktrq (an event
+ *		raised from the layer while posting), the recursion guard;
+ *   ENOBUFS	dropped: no request object (or no memory for a payload
+ *		larger than KTRQ_INLINE_DATA); counted, and the process's
+ *		next record carries KTR_DROP;
+ *   EINVAL	bad arguments (NULL td, narg out of range, utrace longer
+ *		than KTRQ_REC_USER_MAX, ...); nothing is counted;
+ *   ENXIO	synchronous genio only: tracing stopped before it could
+ *		write (counted as cleared);
+ *   other	synchronous genio only: the write failed with this errno
+ *		(counted; the write-error policy ran).
+ * Every event counted as posted is eventually exactly one of written,
+ * dropped_exhausted, dropped_write_error or dropped_cleared.
+ */
+
+/* Variable payload bytes a request holds without allocating. */
+#define	KTRQ_INLINE_DATA	128
+
+/*
+ * KTRPOINT(td, type): nonzero when an event of `type` from `td` would be
+ * recorded now (traced, and td not inside libktrq).  Advisory: posting
+ * checks again.
+ */
+int	ktrq_point(struct ktrq_thread *td, int type);
+
+int	ktrq_syscall(struct ktrq_thread *td, int code, int narg,
+	    const uint64_t *args);
+int	ktrq_sysret(struct ktrq_thread *td, int code, int error,
+	    int64_t retval);
+int	ktrq_namei(struct ktrq_thread *td, const char *path);
+/*
+ * genio: `len` bytes at `buf` moved on descriptor `fd` (rw 0 read, 1
+ * write); at most genio_size bytes are recorded.  Synchronous: the record
+ * is queued, the caller sleeps until the worker reaches it, writes it from
+ * `buf` in its own context and lets the worker go on, so it lands in
+ * todo-list order.  With KTRQ_CF_GENIO_COPY the bytes are copied and the
+ * event is posted like any other.
+ */
+int	ktrq_genio(struct ktrq_thread *td, int fd, int rw, const void *buf,
+	    size_t len);
+int	ktrq_psig(struct ktrq_thread *td, int signo, uint64_t action,
+	    int code, const uint32_t mask[4]);
+int	ktrq_csw(struct ktrq_thread *td, int out, int user);
+/* utrace(2): more than KTRQ_REC_USER_MAX bytes is EINVAL. */
+int	ktrq_utrace(struct ktrq_thread *td, const void *addr, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* !KTRQ_KTRQ_H */

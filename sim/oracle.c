@@ -1,0 +1,565 @@
+/*
+ * The oracle: after a simulated run, decide from the ordered event log
+ * and the trace bytes whether the core kept every promise.
+ *
+ *  1. FIFO: the worker takes requests in the order they entered the todo
+ *     list, and records are written in that order, one writer at a time,
+ *     each only after the worker took it (so a synchronous record lies
+ *     between its thread's earlier and later ones, and no fast path wrote
+ *     around a request the worker held).
+ *  2. The trace is exactly the successful writes, in order: same pid,
+ *     tid, type and flags, and the payload carries the tag of the post
+ *     that made it; every thread's tags increase.
+ *  3. Nothing lost: every post that passed KTRPOINT is written or counted
+ *     dropped, and the statistics agree with the log, kind by kind.
+ *  4. KTR_DROP exactly where drops happened: a request captured for a
+ *     process carries the mark iff that process lost an event since its
+ *     previous capture (a detach forgets pending marks).
+ *  5. Detach: no request captured before its process was detached, and
+ *     not yet taken by the worker then, is written.
+ *  6. Exit drains: when ktrq_proc_exit returns, all the process's
+ *     requests are finished.
+ *  7. The pool is whole when quiet; one exhaustion warning per resize at
+ *     most, and one after each resize that was followed by exhaustion.
+ *
+ * A deadlock, a panic or a leak is judged by the caller (scenario.c).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scn_impl.h"
+
+enum fate { F_OPEN, F_WRITTEN, F_DROPPED, F_WERROR };
+
+struct req {
+	uint32_t	 tag;
+	int		 pid;
+	int64_t		 tid;
+	int		 type;
+	int		 sync;
+	size_t		 capture;	/* event index + 1, 0: none */
+	size_t		 take;
+	size_t		 finish;
+	enum fate	 fate;
+};
+
+struct oracle {
+	const struct scn_run	*r;
+	char			*buf;
+	size_t			 len;
+	struct req		*req;		/* by serial, [0] unused */
+	uint64_t		 nreq;
+	uint64_t		*written;	/* serials, in write order */
+	uint64_t		 nwritten;
+	size_t			 last_capture[SIM_MAXTHREADS + 1];
+	unsigned		 pending_drop[SCN_MAXPID];
+	uint64_t		 last_take;
+	uint64_t		 last_wbegin;
+	uint64_t		 writer;	/* serial being written, or 0 */
+	uint64_t		 posted;
+	uint64_t		 enobufs_posts;
+	uint64_t		 nobufs_pool;
+	uint64_t		 nobufs_all;
+	uint64_t		 drops;
+	uint64_t		 werrors;
+	uint64_t		 warnings;
+	uint64_t		 resizes;
+};
+
+static int
+fail(struct oracle *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(o->buf, o->len, fmt, ap);
+	va_end(ap);
+	return (0);
+}
+
+static int
+pid_ok(int pid)
+{
+
+	return (pid >= 0 && pid < SCN_MAXPID);
+}
+
+/* ---- pass 1: walk the log in order ---- */
+
+static int
+on_capture(struct oracle *o, const struct ev *e, size_t i)
+{
+	int marked = (e->type & KTR_DROP) != 0;
+
+	if (!pid_ok(e->pid))
+		return (fail(o, "capture for pid %d out of range", e->pid));
+	if (marked != (o->pending_drop[e->pid] != 0))
+		return (fail(o, "KTR_DROP: event %zu (tag %" PRIu32 ", pid %d) "
+		    "is %smarked but %u event(s) of that process were dropped "
+		    "since its previous request", i, e->tag, e->pid,
+		    marked ? "" : "not ", o->pending_drop[e->pid]));
+	o->pending_drop[e->pid] = 0;
+	o->last_capture[e->simtid] = i + 1;
+	return (1);
+}
+
+static struct req *
+req_of(struct oracle *o, uint64_t serial)
+{
+
+	return (serial >= 1 && serial <= o->nreq ? &o->req[serial] : NULL);
+}
+
+static int
+on_enqueue(struct oracle *o, const struct ev *e)
+{
+	struct req *q;
+
+	if (e->serial != o->nreq + 1)
+		return (fail(o, "enqueue serial %" PRIu64 " after %" PRIu64,
+		    e->serial, o->nreq));
+	q = &o->req[++o->nreq];
+	q->tag = e->tag;
+	q->pid = e->pid;
+	q->tid = e->tid;
+	q->type = e->type;
+	q->sync = e->sync;
+	q->capture = o->last_capture[e->simtid];
+	if (q->capture == 0)
+		return (fail(o, "request %" PRIu64 " enqueued without a "
+		    "capture", e->serial));
+	return (1);
+}
+
+static int
+on_take(struct oracle *o, const struct ev *e, size_t i)
+{
+	struct req *q = req_of(o, e->serial);
+
+	if (q == NULL || q->take != 0)
+		return (fail(o, "take of unknown request %" PRIu64, e->serial));
+	if (e->serial != o->last_take + 1)
+		return (fail(o, "FIFO: the worker took request %" PRIu64
+		    " (tag %" PRIu32 ") after %" PRIu64, e->serial, q->tag,
+		    o->last_take));
+	o->last_take = e->serial;
+	q->take = i + 1;
+	return (1);
+}
+
+static int
+on_write_begin(struct oracle *o, const struct ev *e)
+{
+	struct req *q = req_of(o, e->serial);
+
+	if (q == NULL)
+		return (fail(o, "write of unknown request %" PRIu64,
+		    e->serial));
+	if (o->writer != 0)
+		return (fail(o, "two writers: request %" PRIu64 " (tag %"
+		    PRIu32 ") began while %" PRIu64 " was being written",
+		    e->serial, q->tag, o->writer));
+	if (q->take == 0)
+		return (fail(o, "request %" PRIu64 " (tag %" PRIu32 ", %s) "
+		    "written before the worker took it off the todo list",
+		    e->serial, q->tag, q->sync ? "sync" : "async"));
+	if (e->serial <= o->last_wbegin)
+		return (fail(o, "order: request %" PRIu64 " (tag %" PRIu32
+		    ") written after request %" PRIu64 ", which entered the "
+		    "todo list later", o->last_wbegin, req_of(o,
+		    o->last_wbegin)->tag, e->serial));
+	o->last_wbegin = e->serial;
+	o->writer = e->serial;
+	return (1);
+}
+
+static int
+on_write_end(struct oracle *o, const struct ev *e, size_t i)
+{
+	struct req *q = req_of(o, e->serial);
+
+	if (q == NULL || o->writer != e->serial || q->fate != F_OPEN)
+		return (fail(o, "write end of request %" PRIu64 " that was "
+		    "not being written", e->serial));
+	o->writer = 0;
+	q->finish = i + 1;
+	if (e->error != 0) {
+		q->fate = F_WERROR;
+		o->werrors++;
+		return (1);
+	}
+	q->fate = F_WRITTEN;
+	o->written[o->nwritten++] = e->serial;
+	return (1);
+}
+
+static int
+on_drop(struct oracle *o, const struct ev *e, size_t i)
+{
+	struct req *q;
+
+	o->drops++;
+	if (e->serial == 0)
+		return (1);		/* before it was queued */
+	if ((q = req_of(o, e->serial)) == NULL || q->fate != F_OPEN)
+		return (fail(o, "drop of request %" PRIu64 " twice or unknown",
+		    e->serial));
+	q->fate = F_DROPPED;
+	q->finish = i + 1;
+	return (1);
+}
+
+static int
+on_probe(struct oracle *o, const struct ev *e, size_t i)
+{
+
+	switch (e->probe) {
+	case KTRQ_PROBE_CAPTURE:
+		return (on_capture(o, e, i));
+	case KTRQ_PROBE_ENQUEUE:
+		return (on_enqueue(o, e));
+	case KTRQ_PROBE_TAKE:
+		return (on_take(o, e, i));
+	case KTRQ_PROBE_WRITE_BEGIN:
+		return (on_write_begin(o, e));
+	case KTRQ_PROBE_WRITE_END:
+		return (on_write_end(o, e, i));
+	case KTRQ_PROBE_DROP:
+		return (on_drop(o, e, i));
+	case KTRQ_PROBE_NOBUFS:
+		if (!pid_ok(e->pid))
+			return (fail(o, "drop for pid %d", e->pid));
+		o->pending_drop[e->pid]++;
+		o->nobufs_all++;
+		o->nobufs_pool += e->error == 0;
+		return (1);
+	case KTRQ_PROBE_DETACH:
+		if (pid_ok(e->pid))
+			o->pending_drop[e->pid] = 0;
+		return (1);
+	}
+	return (fail(o, "unknown probe %d", e->probe));
+}
+
+static int
+walk_log(struct oracle *o)
+{
+	const struct ev *e;
+	size_t i;
+
+	for (i = 0; i < o->r->nev; i++) {
+		e = &o->r->ev[i];
+		switch (e->kind) {
+		case EV_PROBE:
+			if (!on_probe(o, e, i))
+				return (0);
+			break;
+		case EV_POST:
+			if (e->error != ENOENT && e->error != EALREADY &&
+			    e->error != EINVAL)
+				o->posted++;
+			o->enobufs_posts += e->error == ENOBUFS;
+			break;
+		case EV_WARN:
+			o->warnings++;
+			break;
+		case EV_RESIZE_BEGIN:
+			o->resizes++;
+			break;
+		default:
+			break;
+		}
+	}
+	return (1);
+}
+
+/* ---- pass 2: properties of the whole run ---- */
+
+static int
+check_finished(struct oracle *o)
+{
+	uint64_t s;
+
+	for (s = 1; s <= o->nreq; s++)
+		if (o->req[s].fate == F_OPEN)
+			return (fail(o, "request %" PRIu64 " (tag %" PRIu32
+			    ") was queued and never written or dropped", s,
+			    o->req[s].tag));
+	return (1);
+}
+
+/* No request is written that was detached before the worker took it. */
+static int
+check_detach(struct oracle *o)
+{
+	const struct ev *e;
+	const struct req *q;
+	uint64_t s;
+	size_t i;
+
+	for (i = 0; i < o->r->nev; i++) {
+		e = &o->r->ev[i];
+		if (e->kind != EV_PROBE || e->probe != KTRQ_PROBE_DETACH)
+			continue;
+		for (s = 1; s <= o->nreq; s++) {
+			q = &o->req[s];
+			if (q->pid == e->pid && q->fate == F_WRITTEN &&
+			    q->capture <= i && q->take > i + 1)
+				return (fail(o, "request %" PRIu64 " (tag %"
+				    PRIu32 ") of pid %d was written although "
+				    "the process was detached (event %zu) "
+				    "before the worker took it", s, q->tag,
+				    q->pid, i));
+		}
+	}
+	return (1);
+}
+
+static int
+check_exit_drains(struct oracle *o)
+{
+	const struct ev *e;
+	const struct req *q;
+	uint64_t s;
+	size_t i;
+
+	for (i = 0; i < o->r->nev; i++) {
+		e = &o->r->ev[i];
+		if (e->kind != EV_EXIT_END)
+			continue;
+		for (s = 1; s <= o->nreq; s++) {
+			q = &o->req[s];
+			if (q->pid == e->pid && q->capture <= i &&
+			    q->finish > i + 1)
+				return (fail(o, "exit of pid %d returned before "
+				    "its request %" PRIu64 " (tag %" PRIu32
+				    ") was finished", e->pid, s, q->tag));
+		}
+	}
+	return (1);
+}
+
+long long
+scn__record_tag(int type, const uint8_t *pl, size_t len)
+{
+	struct ktrq_rec_syscall sc;
+	struct ktrq_rec_sysret sr;
+	struct ktrq_rec_psig ps;
+	char tmp[32];
+	size_t off, n;
+
+	switch (type) {
+	case KTR_SYSCALL:
+		if (ktrq_rec_syscall_decode(pl, len, &sc) != 0 || sc.narg < 1)
+			return (-2);
+		return ((long long)sc.args[0]);
+	case KTR_SYSRET:
+		return (ktrq_rec_sysret_decode(pl, len, &sr) != 0 ? -2 :
+		    (long long)sr.retval);
+	case KTR_PSIG:
+		return (ktrq_rec_psig_decode(pl, len, &ps) != 0 ? -2 :
+		    (long long)ps.code);
+	case KTR_CSW:
+		return (-1);
+	case KTR_NAMEI:
+		off = 3;		/* "/t/" */
+		break;
+	case KTR_GENIO:
+		off = KTRQ_REC_GENIO_SIZE + 1;	/* fd, rw, "g" */
+		break;
+	case KTR_USER:
+		off = 1;		/* "u" */
+		break;
+	default:
+		return (-2);
+	}
+	for (n = 0; off + n < len && n < sizeof(tmp) - 1 &&
+	    pl[off + n] >= '0' && pl[off + n] <= '9'; n++)
+		tmp[n] = (char)pl[off + n];
+	tmp[n] = '\0';
+	return (n == 0 ? -2 : strtoll(tmp, NULL, 10));
+}
+
+static int
+check_record(struct oracle *o, uint64_t idx, const struct ktrq_rec_hdr *h,
+    const uint8_t *pl)
+{
+	const struct req *q = req_of(o, o->written[idx]);
+	long long tag;
+	int type = h->type & ~KTR_VERSIONED;
+
+	if (h->pid != q->pid || h->tid != q->tid || type != q->type)
+		return (fail(o, "record %" PRIu64 " is pid %d tid %" PRId64
+		    " type %#x, but the write log says pid %d tid %" PRId64
+		    " type %#x (tag %" PRIu32 ")", idx, h->pid, h->tid, type,
+		    q->pid, q->tid, q->type, q->tag));
+	tag = scn__record_tag(type & ~KTR_TYPE, pl, (size_t)h->len);
+	if (tag != -1 && tag != (long long)q->tag)
+		return (fail(o, "record %" PRIu64 " carries tag %lld where "
+		    "request %" PRIu64 " (tag %" PRIu32 ") was written", idx,
+		    tag, o->written[idx], q->tag));
+	return (1);
+}
+
+/* The trace is exactly the successful writes, in write order. */
+static int
+check_trace(struct oracle *o)
+{
+	const uint8_t *p = o->r->trace;
+	struct ktrq_rec_hdr h;
+	size_t off, hl, len = o->r->trace_len;
+	uint64_t n;
+
+	for (n = 0, off = 0; off < len; n++) {
+		if (ktrq_rec_hdr_decode(p + off, len - off, &h, &hl) != 0 ||
+		    h.len < 0 || (size_t)h.len > len - off - hl)
+			return (fail(o, "trace corrupt at offset %zu", off));
+		if (n >= o->nwritten)
+			return (fail(o, "trace has more records than writes "
+			    "(%" PRIu64 ")", o->nwritten));
+		if (!check_record(o, n, &h, p + off + hl))
+			return (0);
+		off += hl + (size_t)h.len;
+	}
+	if (n != o->nwritten)
+		return (fail(o, "trace has %" PRIu64 " records, %" PRIu64
+		    " writes succeeded", n, o->nwritten));
+	return (1);
+}
+
+/* Every thread's tags increase through the trace. */
+static int
+check_thread_order(struct oracle *o)
+{
+	uint32_t last[SIM_MAXTHREADS + 2];
+	const struct req *q;
+	uint64_t i;
+	uint32_t t;
+
+	memset(last, 0, sizeof(last));
+	for (i = 0; i < o->nwritten; i++) {
+		q = req_of(o, o->written[i]);
+		t = q->tag / 100000;
+		if (t > SIM_MAXTHREADS + 1)
+			continue;
+		if (q->tag <= last[t])
+			return (fail(o, "thread order: tag %" PRIu32 " written "
+			    "after tag %" PRIu32, q->tag, last[t]));
+		last[t] = q->tag;
+	}
+	return (1);
+}
+
+static int
+check_accounting(struct oracle *o)
+{
+	const struct ktrq_stats *st = &o->r->quiet;
+	uint64_t sum;
+
+	if (!o->r->have_quiet)
+		return (fail(o, "no statistics at the end"));
+	sum = st->written + st->dropped_exhausted + st->dropped_write_error +
+	    st->dropped_cleared;
+	if (st->posted != o->posted || sum != st->posted)
+		return (fail(o, "accounting: %" PRIu64 " posts passed "
+		    "KTRPOINT, stats say posted %" PRIu64 " = written %"
+		    PRIu64 " + exhausted %" PRIu64 " + write error %" PRIu64
+		    " + cleared %" PRIu64, o->posted, st->posted, st->written,
+		    st->dropped_exhausted, st->dropped_write_error,
+		    st->dropped_cleared));
+	if (st->written != o->nwritten || st->dropped_write_error !=
+	    o->werrors || st->dropped_cleared != o->drops ||
+	    st->dropped_exhausted != o->nobufs_all ||
+	    o->enobufs_posts != o->nobufs_all)
+		return (fail(o, "accounting: stats written %" PRIu64 "/%"
+		    PRIu64 " write errors %" PRIu64 "/%" PRIu64 " cleared %"
+		    PRIu64 "/%" PRIu64 " exhausted %" PRIu64 "/%" PRIu64 "/%"
+		    PRIu64 " (stats/log)", st->written, o->nwritten,
+		    st->dropped_write_error, o->werrors, st->dropped_cleared,
+		    o->drops, st->dropped_exhausted, o->nobufs_all,
+		    o->enobufs_posts));
+	if (st->pool_free != st->pool_size || st->todo_depth != 0)
+		return (fail(o, "pool not whole when quiet: %" PRIu32 " free "
+		    "of %" PRIu32 ", %" PRIu32 " on the todo list",
+		    st->pool_free, st->pool_size, st->todo_depth));
+	return (1);
+}
+
+/* Is there a warning line after event index `from`? */
+static int
+warned_after(const struct scn_run *r, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < r->nev; i++)
+		if (r->ev[i].kind == EV_WARN)
+			return (1);
+	return (0);
+}
+
+static int
+pool_drop_after(const struct scn_run *r, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < r->nev; i++)
+		if (r->ev[i].kind == EV_PROBE &&
+		    r->ev[i].probe == KTRQ_PROBE_NOBUFS && r->ev[i].error == 0)
+			return (1);
+	return (0);
+}
+
+static int
+check_warnings(struct oracle *o)
+{
+	const struct scn_run *r = o->r;
+	size_t i, begin;
+
+	if (o->warnings != r->quiet.warnings)
+		return (fail(o, "%" PRIu64 " warning lines, stats count %"
+		    PRIu64, o->warnings, r->quiet.warnings));
+	if (o->warnings > o->resizes + 1)
+		return (fail(o, "%" PRIu64 " exhaustion warnings for %" PRIu64
+		    " resizes: more than one per resize", o->warnings,
+		    o->resizes));
+	if (o->nobufs_pool != 0 && o->warnings == 0)
+		return (fail(o, "the pool ran out but no warning was printed"));
+	for (begin = 0, i = 0; i < r->nev; i++) {
+		if (r->ev[i].kind == EV_RESIZE_BEGIN)
+			begin = i;
+		if (r->ev[i].kind == EV_RESIZE_END &&
+		    pool_drop_after(r, i) && !warned_after(r, begin))
+			return (fail(o, "the pool ran out after the resize at "
+			    "event %zu, but no warning followed: the resize "
+			    "did not re-arm it", begin));
+	}
+	return (1);
+}
+
+int
+scn__oracle(const struct scn_run *r, char *buf, size_t len)
+{
+	struct oracle o;
+	int ok;
+
+	memset(&o, 0, sizeof(o));
+	o.r = r;
+	o.buf = buf;
+	o.len = len;
+	o.req = calloc(r->nev + 2, sizeof(*o.req));
+	o.written = calloc(r->nev + 1, sizeof(*o.written));
+	if (o.req == NULL || o.written == NULL)
+		ok = fail(&o, "oracle out of memory");
+	else
+		ok = walk_log(&o) && check_finished(&o) && check_detach(&o) &&
+		    check_exit_drains(&o) && check_trace(&o) &&
+		    check_thread_order(&o) && check_accounting(&o) &&
+		    check_warnings(&o);
+	free(o.req);
+	free(o.written);
+	return (ok);
+}

@@ -1,0 +1,494 @@
+/*
+ * ktrq-sim: what one run did, for a person (text) or a program (JSON).
+ *
+ * The report names everything needed to repeat the run -- scenario,
+ * parameters, seed, strategy -- and identifies the run by two hashes: the
+ * schedule hash (which interleaving) and the trace hash (what was
+ * written).  A failing run ends with the command that replays it.
+ * Wall-clock figures are left out on purpose: the same command must
+ * print the same bytes, so a diff of two reports shows a real change.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+const char *
+report_status_name(enum sim_status st)
+{
+
+	switch (st) {
+	case SIM_OK:
+		return ("ok");
+	case SIM_DEADLOCK:
+		return ("deadlock");
+	case SIM_PANIC:
+		return ("panic");
+	case SIM_STEP_LIMIT:
+		return ("step limit");
+	case SIM_REPLAY_MISMATCH:
+		return ("replay mismatch");
+	case SIM_VIOLATION:
+		return ("violation");
+	}
+	return ("unknown");
+}
+
+const char *
+report_strategy_name(enum sim_strategy_kind k)
+{
+
+	switch (k) {
+	case SIM_STRAT_RANDOM:
+		return ("random");
+	case SIM_STRAT_PCT:
+		return ("pct");
+	case SIM_STRAT_NONE:
+		return ("none");
+	}
+	return ("unknown");
+}
+
+const char *
+report_vehicle_name(enum sim_vehicle_kind k)
+{
+
+	return (k == SIM_VEHICLE_FIBER ? "fiber" : "pthread");
+}
+
+/* An oracle verdict on a finished run has no sim status of its own. */
+const char *
+report_result_name(const struct scn_outcome *o)
+{
+
+	if (o->ok)
+		return ("ok");
+	if (o->sim.status == SIM_OK)
+		return ("oracle");
+	return (report_status_name(o->sim.status));
+}
+
+int
+report_ok(const struct run_report *r, char *why, size_t len)
+{
+	const char *res = report_result_name(r->out);
+
+	if (why != NULL && len > 0)
+		why[0] = '\0';
+	if (!r->expect_known)
+		return (r->out->ok);
+	if (r->out->trace_hash != r->expect_trace ||
+	    strcmp(res, r->expect_result) != 0) {
+		if (why != NULL)
+			snprintf(why, len, "replay diverged from the recorded "
+			    "run: it ended %s with trace hash %016" PRIx64
+			    ", the recording %s with %016" PRIx64 " (something "
+			    "the simulator does not control changed the run)",
+			    res, r->out->trace_hash, r->expect_result,
+			    r->expect_trace);
+		return (0);
+	}
+	return (r->out->ok);
+}
+
+void
+report_schedule_name(char *buf, size_t len, const char *scenario,
+    uint64_t seed)
+{
+
+	snprintf(buf, len, "%s-%s-%" PRIu64 ".sched", REPORT_PROG, scenario,
+	    seed);
+}
+
+void
+report_run_args(char *buf, size_t len, const struct scn_params *sp,
+    const struct sim_params *p)
+{
+	size_t n;
+
+	n = (size_t)snprintf(buf, len, "--scenario %s --seed %" PRIu64
+	    " --strategy %s", sp->scenario, p->seed,
+	    report_strategy_name(p->strategy));
+	if (p->strategy == SIM_STRAT_PCT && n < len)
+		n += (size_t)snprintf(buf + n, len - n, " --depth %d "
+		    "--pct-steps %" PRIu64, p->pct_depth, p->pct_steps);
+	if (n < len)
+		n += (size_t)snprintf(buf + n, len - n, " --vehicle %s "
+		    "--procs %d --threads %d --events %d --pool %d --sync %u "
+		    "--faults %u%s", report_vehicle_name(p->vehicle),
+		    sp->procs, sp->threads, sp->events, sp->pool,
+		    sp->sync_permille, sp->fault_permille,
+		    sp->genio_copy ? " --genio-copy" : "");
+	if (n < len)
+		snprintf(buf + n, len - n, " --spurious %u --timeouts %u "
+		    "--fault-enable %u --fault-fire %u --max-steps %" PRIu64,
+		    p->spurious_permille, p->timeout_permille,
+		    p->fault_enable_permille, p->fault_fire_permille,
+		    p->max_steps);
+}
+
+/* ---- text ---- */
+
+/* A message of several lines, each indented under its heading. */
+static void
+put_indented(FILE *f, const char *msg)
+{
+	const char *e;
+
+	while (*msg != '\0') {
+		if ((e = strchr(msg, '\n')) == NULL)
+			e = msg + strlen(msg);
+		if (e > msg)
+			fprintf(f, "  %.*s\n", (int)(e - msg), msg);
+		msg = *e != '\0' ? e + 1 : e;
+	}
+}
+
+static void
+text_params(FILE *f, const struct run_report *r)
+{
+	const struct scn_params *sp = r->sp;
+	const struct sim_params *p = r->simp;
+
+	fprintf(f, "scenario:      %s\n", sp->scenario);
+	fprintf(f, "workload:      procs %d, threads %d, events %d, pool %d, "
+	    "sync %u, faults %u, genio-copy %s\n", sp->procs, sp->threads,
+	    sp->events, sp->pool, sp->sync_permille, sp->fault_permille,
+	    sp->genio_copy ? "on" : "off");
+	fprintf(f, "seed:          %" PRIu64 "\n", p->seed);
+	fprintf(f, "strategy:      %s", report_strategy_name(p->strategy));
+	if (p->strategy == SIM_STRAT_PCT) {
+		fprintf(f, " (depth %d, k ", p->pct_depth);
+		if (p->pct_steps == 0)
+			fprintf(f, "auto)");
+		else
+			fprintf(f, "%" PRIu64 ")", p->pct_steps);
+	}
+	fprintf(f, "\nvehicle:       %s\n", report_vehicle_name(p->vehicle));
+	fprintf(f, "perturbation:  spurious %u, timeouts %u, fault-enable %u, "
+	    "fault-fire %u (permille); max-steps %" PRIu64 "\n",
+	    p->spurious_permille, p->timeout_permille,
+	    p->fault_enable_permille, p->fault_fire_permille, p->max_steps);
+}
+
+static void
+text_counts(FILE *f, const struct run_report *r)
+{
+	const struct scn_outcome *o = r->out;
+	const struct ktrq_stats *st = &o->stats;
+
+	fprintf(f, "steps:         %" PRIu64 "\n", o->sim.steps);
+	fprintf(f, "decisions:     %" PRIu64 "\n", o->sim.decisions);
+	fprintf(f, "virtual time:  %" PRIu64 " ns\n", o->sim.vclock_ns);
+	fprintf(f, "records:       %" PRIu64 " (%zu bytes)\n", o->records,
+	    o->trace_len);
+	fprintf(f, "posted:        %" PRIu64 "\n", st->posted);
+	fprintf(f, "written:       %" PRIu64 "\n", st->written);
+	fprintf(f, "dropped:       %" PRIu64 " (exhausted %" PRIu64
+	    ", write error %" PRIu64 ", cleared %" PRIu64 ")\n",
+	    st->dropped_exhausted + st->dropped_write_error +
+	    st->dropped_cleared, st->dropped_exhausted,
+	    st->dropped_write_error, st->dropped_cleared);
+	fprintf(f, "trace hash:    %016" PRIx64, o->trace_hash);
+	if (r->expect_known)
+		fprintf(f, " (%s the recorded run)",
+		    o->trace_hash == r->expect_trace ? "matches" :
+		    "DIFFERS from");
+	fprintf(f, "\nschedule hash: %016" PRIx64 "\n", o->sim.schedule_hash);
+}
+
+/* How to get this run back: the file, or the schedule itself. */
+static void
+text_replay(FILE *f, const struct run_report *r)
+{
+
+	if (r->schedule_path != NULL)
+		fprintf(f, "replay: %s replay %s\n", REPORT_PROG,
+		    r->schedule_path);
+	else if (r->save_error != NULL) {
+		fprintf(f, "replay: the schedule could not be saved (%s); "
+		    "save this line to a file and run `%s replay FILE`:\n",
+		    r->save_error, REPORT_PROG);
+		fprintf(f, "%s\n", r->out->schedule != NULL ?
+		    r->out->schedule : "");
+	}
+}
+
+void
+report_text(FILE *f, const struct run_report *r)
+{
+	const struct scn_outcome *o = r->out;
+	char why[512];
+
+	if (r->replay_of != NULL)
+		fprintf(f, "replay of:     %s\n", r->replay_of);
+	text_params(f, r);
+	text_counts(f, r);
+	if (report_ok(r, why, sizeof(why))) {
+		fprintf(f, "result: ok\n");
+		if (r->schedule_path != NULL)
+			fprintf(f, "schedule:      %s\n", r->schedule_path);
+		return;
+	}
+	fprintf(f, "result: VIOLATION (%s)\n", why[0] != '\0' ?
+	    "replay diverged" : report_result_name(o));
+	if (why[0] != '\0')
+		put_indented(f, why);
+	if (o->verdict[0] != '\0')
+		put_indented(f, o->verdict);
+	if (o->sim.message[0] != '\0' &&
+	    strstr(o->verdict, o->sim.message) == NULL)
+		put_indented(f, o->sim.message);
+	text_replay(f, r);
+}
+
+/* ---- JSON ---- */
+
+void
+json_str(FILE *f, const char *s)
+{
+	const unsigned char *p;
+
+	fputc('"', f);
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		default:
+			/* Control bytes and non-ASCII: \u escapes stay valid. */
+			if (*p < 0x20 || *p >= 0x7f)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+void
+json_key(FILE *f, const char *key, int *first)
+{
+
+	if (!*first)
+		fputc(',', f);
+	*first = 0;
+	json_str(f, key);
+	fputc(':', f);
+}
+
+static void
+json_u64(FILE *f, const char *key, uint64_t v, int *first)
+{
+
+	json_key(f, key, first);
+	fprintf(f, "%" PRIu64, v);
+}
+
+static void
+json_text(FILE *f, const char *key, const char *v, int *first)
+{
+
+	json_key(f, key, first);
+	json_str(f, v);
+}
+
+static void
+json_hex(FILE *f, const char *key, uint64_t v, int *first)
+{
+	char buf[20];
+
+	snprintf(buf, sizeof(buf), "%016" PRIx64, v);
+	json_text(f, key, buf, first);
+}
+
+static void
+json_params(FILE *f, const struct run_report *r, int *first)
+{
+	const struct scn_params *sp = r->sp;
+	const struct sim_params *p = r->simp;
+
+	json_text(f, "scenario", sp->scenario, first);
+	json_u64(f, "seed", p->seed, first);
+	json_text(f, "strategy", report_strategy_name(p->strategy), first);
+	json_u64(f, "pct_depth", (uint64_t)p->pct_depth, first);
+	json_u64(f, "pct_steps", p->pct_steps, first);
+	json_text(f, "vehicle", report_vehicle_name(p->vehicle), first);
+	json_u64(f, "procs", (uint64_t)sp->procs, first);
+	json_u64(f, "threads", (uint64_t)sp->threads, first);
+	json_u64(f, "events", (uint64_t)sp->events, first);
+	json_u64(f, "pool", (uint64_t)sp->pool, first);
+	json_u64(f, "sync_permille", sp->sync_permille, first);
+	json_u64(f, "faults_permille", sp->fault_permille, first);
+	json_key(f, "genio_copy", first);
+	fputs(sp->genio_copy ? "true" : "false", f);
+	json_u64(f, "spurious_permille", p->spurious_permille, first);
+	json_u64(f, "timeouts_permille", p->timeout_permille, first);
+	json_u64(f, "fault_enable_permille", p->fault_enable_permille, first);
+	json_u64(f, "fault_fire_permille", p->fault_fire_permille, first);
+	json_u64(f, "max_steps", p->max_steps, first);
+}
+
+static void
+json_counts(FILE *f, const struct scn_outcome *o, int *first)
+{
+	const struct ktrq_stats *st = &o->stats;
+
+	json_u64(f, "steps", o->sim.steps, first);
+	json_u64(f, "decisions", o->sim.decisions, first);
+	json_u64(f, "vclock_ns", o->sim.vclock_ns, first);
+	json_u64(f, "records", o->records, first);
+	json_u64(f, "trace_bytes", o->trace_len, first);
+	json_u64(f, "posted", st->posted, first);
+	json_u64(f, "written", st->written, first);
+	json_u64(f, "dropped_exhausted", st->dropped_exhausted, first);
+	json_u64(f, "dropped_write_error", st->dropped_write_error, first);
+	json_u64(f, "dropped_cleared", st->dropped_cleared, first);
+	json_u64(f, "write_errors", st->write_errors, first);
+	json_u64(f, "alloc_live", o->sim.alloc_live, first);
+	json_hex(f, "trace_hash", o->trace_hash, first);
+	json_hex(f, "schedule_hash", o->sim.schedule_hash, first);
+}
+
+void
+report_json(FILE *f, const struct run_report *r)
+{
+	const struct scn_outcome *o = r->out;
+	char why[512], cmd[1200];
+	int first = 1, ok;
+
+	ok = report_ok(r, why, sizeof(why));
+	fputc('{', f);
+	json_text(f, "command", r->command, &first);
+	if (r->replay_of != NULL)
+		json_text(f, "replay_of", r->replay_of, &first);
+	json_params(f, r, &first);
+	json_counts(f, o, &first);
+	json_key(f, "ok", &first);
+	fputs(ok ? "true" : "false", f);
+	json_text(f, "result", why[0] != '\0' ? "replay diverged" :
+	    report_result_name(o), &first);
+	if (r->expect_known)
+		json_hex(f, "expected_trace_hash", r->expect_trace, &first);
+	json_text(f, "message", why[0] != '\0' ? why : o->sim.message,
+	    &first);
+	json_text(f, "verdict", o->verdict, &first);
+	if (r->schedule_path != NULL) {
+		json_text(f, "schedule_file", r->schedule_path, &first);
+		snprintf(cmd, sizeof(cmd), "%s replay %s", REPORT_PROG,
+		    r->schedule_path);
+		if (!ok)
+			json_text(f, "replay", cmd, &first);
+	}
+	if (!ok && o->schedule != NULL)
+		json_text(f, "schedule", o->schedule, &first);
+	if (r->save_error != NULL)
+		json_text(f, "save_error", r->save_error, &first);
+	fputs("}\n", f);
+}
+
+/* ---- schedules with their outcome ---- */
+
+/* A header value has no spaces: "step limit" becomes "step-limit". */
+static void
+result_token(const struct scn_outcome *o, char *buf, size_t len)
+{
+	char *p;
+
+	snprintf(buf, len, "%s", report_result_name(o));
+	for (p = buf; *p != '\0'; p++)
+		if (*p == ' ')
+			*p = '-';
+}
+
+int
+report_save_schedule(const struct scn_outcome *o, const char *path,
+    char *err, size_t errlen)
+{
+	struct sim_schedule sc;
+	char hex[20], res[32], perr[256];
+	int error;
+
+	if (o->schedule == NULL) {
+		snprintf(err, errlen, "the run recorded no schedule");
+		return (EINVAL);
+	}
+	if ((error = sim_schedule_parse(o->schedule, &sc, perr,
+	    sizeof(perr))) != 0) {
+		snprintf(err, errlen, "the recorded schedule does not parse: "
+		    "%s", perr);
+		return (error);
+	}
+	snprintf(hex, sizeof(hex), "%016" PRIx64, o->trace_hash);
+	result_token(o, res, sizeof(res));
+	/* Without room for them the schedule still replays: no error. */
+	(void)sim_schedule_set(&sc, REPORT_KEY_TRACE, hex);
+	(void)sim_schedule_set(&sc, REPORT_KEY_RESULT, res);
+	if ((error = sim_schedule_save(&sc, path)) != 0)
+		snprintf(err, errlen, "%s: %s", path, strerror(error));
+	sim_schedule_fini(&sc);
+	return (error);
+}
+
+/* Drop every `key=` word from a header. */
+static void
+header_drop(char *h, const char *key)
+{
+	size_t klen = strlen(key), wlen;
+	char *p, *e;
+
+	for (p = h; *p != '\0';) {
+		e = strchr(p, ' ');
+		wlen = e != NULL ? (size_t)(e - p) : strlen(p);
+		if (wlen > klen && strncmp(p, key, klen) == 0 &&
+		    p[klen] == '=') {
+			memmove(p, p + wlen + (e != NULL), strlen(p + wlen +
+			    (e != NULL)) + 1);
+			continue;
+		}
+		p += wlen + (e != NULL);
+	}
+	wlen = strlen(h);
+	if (wlen > 0 && h[wlen - 1] == ' ')
+		h[wlen - 1] = '\0';
+}
+
+void
+report_take_expect(struct sim_schedule *sc, struct run_report *r)
+{
+	char hex[32], *end;
+	char res[sizeof(r->expect_result)];
+	unsigned long long v;
+
+	r->expect_known = 0;
+	if (sim_schedule_get(sc, REPORT_KEY_TRACE, hex, sizeof(hex)) == 0 &&
+	    sim_schedule_get(sc, REPORT_KEY_RESULT, res, sizeof(res)) == 0) {
+		v = strtoull(hex, &end, 16);
+		if (*end == '\0' && end != hex) {
+			r->expect_known = 1;
+			r->expect_trace = v;
+			for (end = res; *end != '\0'; end++)
+				if (*end == '-')
+					*end = ' ';
+			snprintf(r->expect_result, sizeof(r->expect_result),
+			    "%s", res);
+		}
+	}
+	header_drop(sc->header, REPORT_KEY_TRACE);
+	header_drop(sc->header, REPORT_KEY_RESULT);
+}

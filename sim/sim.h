@@ -1,0 +1,227 @@
+/*
+ * The deterministic simulator: a platform layer (struct ktrq_os) under
+ * which exactly one simulated thread runs at a time, and every layer call
+ * is a scheduling point where a seeded strategy -- or a recorded schedule
+ * -- decides what happens next.
+ *
+ * Three parts, each replaceable without touching the others:
+ *
+ *   engine    (engine.c)   threads, mutexes, sleep queues, virtual time,
+ *                          deadlock detection; asks the chooser at every
+ *                          choice point
+ *   chooser   (choose.c)   turns a choice point into a value: from the
+ *                          strategy (strategy.c: random, pct, none), or
+ *                          from a schedule being replayed; records every
+ *                          decision (schedule.c)
+ *   vehicle   (vehicle_*.c) how a simulated thread is carried: a pthread
+ *                          each (gdb and helgrind see real threads), or a
+ *                          fiber each (fast); the engine only asks it to
+ *                          start a thread and to switch from one to another
+ *
+ * Same seed and parameters -> same decisions -> same interleaving, on any
+ * machine: nothing in the engine depends on addresses or real time.
+ *
+ * Concurrency: a struct sim is driven by one OS thread (the one calling
+ * sim_run); the layer table it exports is used only by the simulated
+ * threads of that run.  Distinct sims are independent.
+ */
+#ifndef KTRQ_SIM_H
+#define KTRQ_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ktrq/os.h"
+
+#define	SIM_SCHEDULE_VERSION	1
+#define	SIM_MAXTHREADS		64
+
+/* What a choice point decides.  Values are in [0, n). */
+enum sim_choice {
+	SIM_CH_RUN,		/* which runnable thread runs next */
+	SIM_CH_WAKE_ONE,	/* which sleeper wakeup_one wakes */
+	SIM_CH_SPURIOUS,	/* 1: wake a sleeper spuriously now */
+	SIM_CH_SPURIOUS_WHO,	/* which sleeper */
+	SIM_CH_TIMEOUT,		/* 1: let time reach the next deadline now */
+	SIM_CH_FAULT_ON,	/* 1: this run enables fault site (BUGGIFY) */
+	SIM_CH_FAULT,		/* 1: an enabled fault site fires now */
+	SIM_CH_VALUE,		/* a bounded value for a fault (bytes, ns) */
+	SIM_CH_WORKLOAD,	/* the scenario's own random choice */
+	SIM_CH_NKINDS
+};
+
+/* Fault sites, each enabled per run with probability fault_enable. */
+enum sim_fault {
+	SIM_FAULT_ALLOC,	/* layer alloc returns NULL */
+	SIM_FAULT_WRITE_ERROR,	/* a sim target write fails */
+	SIM_FAULT_SHORT_WRITE,	/* a sim target write is short */
+	SIM_FAULT_LATENCY,	/* a sim target write takes virtual time */
+	SIM_FAULT_NSITES
+};
+
+enum sim_strategy_kind {
+	SIM_STRAT_RANDOM,	/* uniform among runnable threads */
+	SIM_STRAT_PCT,		/* priorities with d-1 change points */
+	SIM_STRAT_NONE		/* no preemption: run until it blocks */
+};
+
+enum sim_vehicle_kind {
+	SIM_VEHICLE_PTHREAD,
+	SIM_VEHICLE_FIBER
+};
+
+struct sim_params {
+	uint64_t		 seed;
+	enum sim_strategy_kind	 strategy;
+	int			 pct_depth;	/* d, >= 1 */
+	uint64_t		 pct_steps;	/* k estimate, 0: default */
+	enum sim_vehicle_kind	 vehicle;
+	unsigned		 spurious_permille; /* per scheduling point */
+	unsigned		 timeout_permille;  /* early deadline */
+	unsigned		 fault_enable_permille; /* site on per run */
+	unsigned		 fault_fire_permille;   /* fires when on */
+	uint64_t		 max_steps;	/* livelock bound */
+};
+
+/* Defaults: random strategy, pthread vehicle, no faults, 10^6 steps. */
+void	sim_params_init(struct sim_params *);
+
+/* How a run ended. */
+enum sim_status {
+	SIM_OK,			/* every thread finished */
+	SIM_DEADLOCK,		/* every thread blocked, no timer pending */
+	SIM_PANIC,		/* a layer panic (core assertion) */
+	SIM_STEP_LIMIT,		/* max_steps scheduling points */
+	SIM_REPLAY_MISMATCH,	/* the program asked another question */
+	SIM_VIOLATION		/* sim_fail() from a scenario or oracle */
+};
+
+struct sim;
+
+/*
+ * A simulator whose decisions follow `params`, or replay `schedule`
+ * (from sim_schedule_parse) when it is not NULL.  Returns 0, EINVAL or
+ * ENOMEM.
+ */
+struct sim_schedule;
+int	sim_create(const struct sim_params *, const struct sim_schedule *replay,
+	    struct sim **sp);
+void	sim_destroy(struct sim *);
+
+/* The layer table of this simulator (valid until sim_destroy). */
+struct ktrq_os *sim_os(struct sim *);
+
+/*
+ * Run fn(arg) as simulated thread 1 on the calling OS thread, and every
+ * thread it creates through the layer, to the end: returns when all have
+ * finished, or the run failed (deadlock, panic, step limit, replay
+ * mismatch, sim_fail).  After a failure the other simulated threads are
+ * abandoned, never resumed.  A sim runs once.
+ */
+enum sim_status sim_run(struct sim *, void (*fn)(void *), void *arg);
+
+/*
+ * Called from a simulated thread: end the run as a violation with
+ * `msg`.  Does not return.
+ */
+void	sim_fail(struct sim *, const char *msg) __attribute__((noreturn));
+
+/*
+ * A choice for the scenario or a fault site, from a simulated thread:
+ * a value in [0, n) (n >= 1) drawn by the chooser and recorded.
+ * sim_chance() is a yes/no with probability permille/1000.
+ * sim_fault() is whether fault site `f` fires now (BUGGIFY: each site is
+ * switched on for the whole run with fault_enable_permille on first use,
+ * then fires with fault_fire_permille).
+ */
+uint64_t sim_choose(struct sim *, enum sim_choice, uint64_t n,
+	    const char *site);
+int	sim_chance(struct sim *, enum sim_choice, unsigned permille,
+	    const char *site);
+int	sim_fault(struct sim *, enum sim_fault, const char *site);
+
+/* Allow layer alloc faults from now on (after a scenario's set-up). */
+void	sim_arm_faults(struct sim *, int on);
+
+/* After the run. */
+struct sim_result {
+	enum sim_status	 status;
+	uint64_t	 steps;		/* scheduling points */
+	uint64_t	 decisions;	/* recorded choices (n > 1) */
+	uint64_t	 vclock_ns;	/* virtual time at the end */
+	uint64_t	 schedule_hash;	/* FNV-1a of the decision stream */
+	uint64_t	 alloc_live;	/* bytes allocated, not freed */
+	char		 message[1024];	/* failure report, "" when OK */
+};
+void	sim_result(const struct sim *, struct sim_result *);
+
+/*
+ * The failure report in full: for a deadlock, every thread with what it
+ * waits on (channel and wait message, or mutex and its holder).
+ */
+void	sim_report(const struct sim *, FILE *);
+
+/* The decisions this run made, as a schedule (owned by the sim). */
+struct sim_schedule *sim_recorded(struct sim *);
+
+/*
+ * Timeline events, for a Chrome trace; NULL hook for none.  `tid` is the
+ * simulated thread id, `ts` virtual time plus the step number (so that
+ * events in one virtual instant keep their order).
+ */
+enum sim_ev {
+	SIM_EV_THREAD_START, SIM_EV_THREAD_EXIT,
+	SIM_EV_RUN,		/* the thread was scheduled */
+	SIM_EV_LOCK, SIM_EV_UNLOCK,
+	SIM_EV_SLEEP, SIM_EV_WAKE,
+	SIM_EV_MARK		/* sim_mark() from outside the engine */
+};
+void	sim_set_tracer(struct sim *, void (*fn)(void *, enum sim_ev, int tid,
+	    uint64_t step, uint64_t vclock, const char *what), void *arg);
+/* A timeline mark from the running simulated thread. */
+void	sim_mark(struct sim *, const char *what);
+/* The running simulated thread's id (1..), 0 outside a run. */
+int	sim_self(struct sim *);
+/* Scheduling points so far, and the virtual clock (no scheduling). */
+uint64_t sim_steps(const struct sim *);
+uint64_t sim_now(const struct sim *);
+
+/* ---- schedules (schedule.c) ---- */
+
+struct sim_decision {
+	uint8_t		 kind;		/* enum sim_choice */
+	uint64_t	 n;
+	uint64_t	 value;
+};
+
+/*
+ * A schedule: a header of key=value parameters (scenario, seed, ...) kept
+ * as text so tools can store what they need, and the decisions.
+ */
+struct sim_schedule {
+	int			 version;
+	char			 header[1024];	/* "k=v k=v ..." */
+	struct sim_decision	*d;
+	size_t			 n;
+	size_t			 cap;
+};
+
+int	sim_schedule_init(struct sim_schedule *);
+void	sim_schedule_fini(struct sim_schedule *);
+int	sim_schedule_append(struct sim_schedule *, const struct sim_decision *);
+/* Text form "ktrqsim1 <header>;<base64url varints>"; malloc'ed. */
+char	*sim_schedule_format(const struct sim_schedule *);
+/* Parse the text form; EINVAL (corrupt), ENOTSUP (other version). */
+int	sim_schedule_parse(const char *text, struct sim_schedule *out,
+	    char *err, size_t errlen);
+int	sim_schedule_save(const struct sim_schedule *, const char *path);
+int	sim_schedule_load(const char *path, struct sim_schedule *out,
+	    char *err, size_t errlen);
+/* Header value for `key` copied to buf; ENOENT when absent. */
+int	sim_schedule_get(const struct sim_schedule *, const char *key,
+	    char *buf, size_t len);
+int	sim_schedule_set(struct sim_schedule *, const char *key,
+	    const char *value);
+
+#endif /* !KTRQ_SIM_H */

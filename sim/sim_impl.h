@@ -1,0 +1,138 @@
+/*
+ * Internals of the simulator shared by engine.c, choose.c, strategy.c and
+ * the vehicles.  Everything here is touched only by the one simulated
+ * thread that runs (or by the driver before and after the run), so no
+ * field needs a lock: the vehicle's hand-off orders all accesses.
+ */
+#ifndef KTRQ_SIM_IMPL_H
+#define KTRQ_SIM_IMPL_H
+
+#include <setjmp.h>
+
+#include "sim.h"
+
+enum ts_state {
+	TS_RUNNABLE,
+	TS_MTX,			/* waiting for wait_mtx */
+	TS_SLEEP,		/* msleep on chan */
+	TS_JOIN,		/* waiting for join_target to finish */
+	TS_END,			/* thread 1 only: fn returned, awaits the end */
+	TS_DONE
+};
+
+struct ktrq_os_mtx {
+	unsigned		 magic;
+	const char		*name;
+	struct sim_thread	*owner;
+};
+
+struct sim_thread {			/* also the layer's ktrq_os_thread */
+	struct sim		*s;
+	int			 id;		/* 1.. in creation order */
+	char			 name[KTRQ_OS_NAMELEN];
+	enum ts_state		 state;
+	struct ktrq_os_mtx	*wait_mtx;
+	const void		*chan;
+	const char		*wmesg;
+	uint64_t		 deadline;	/* virtual ns, 0: none */
+	uint64_t		 sleep_seq;	/* FIFO among sleepers */
+	int			 woken;
+	int			 timedout;
+	struct sim_thread	*join_target;
+	int			 joined;
+	void			(*fn)(void *);
+	void			*arg;
+	void			*vehicle;	/* the vehicle's per-thread state */
+};
+
+/* How simulated threads are carried (vehicle_pthread.c, vehicle_fiber.c). */
+struct sim_vehicle {
+	const char *name;
+	int	(*init)(struct sim *);
+	void	(*fini)(struct sim *);
+	/* Thread 1 is the calling OS thread / context. */
+	int	(*adopt)(struct sim *, struct sim_thread *);
+	/* Prepare t; it runs sim__thread_main(t) when first switched to. */
+	int	(*start)(struct sim *, struct sim_thread *);
+	/* Stop `from` (forever if it exits), run `to`; returns in `from`. */
+	void	(*switch_to)(struct sim *, struct sim_thread *from,
+		    struct sim_thread *to, int from_exits);
+	/* Called in an abandoned thread when it is resumed: never returns. */
+	void	(*die)(struct sim *, struct sim_thread *) __attribute__((noreturn));
+	/* From thread 1 after a failed run: make `t` go away. */
+	void	(*abandon)(struct sim *, struct sim_thread *);
+	/* After t finished (TS_DONE): release what carried it. */
+	void	(*reap)(struct sim *, struct sim_thread *);
+};
+
+extern const struct sim_vehicle sim__vehicle_pthread;
+extern const struct sim_vehicle sim__vehicle_fiber;
+
+/* Strategies (strategy.c): who runs next, and every other value. */
+struct sim_strategy {
+	const char	*name;
+	void	*(*create)(const struct sim_params *, uint64_t *rng);
+	void	(*destroy)(void *);
+	void	(*thread_new)(void *, int tid);
+	/* Index into ids[0..n) of the thread to run. */
+	uint64_t (*pick)(void *, const int *ids, uint64_t n, int cur,
+		    uint64_t step);
+};
+const struct sim_strategy *sim__strategy(enum sim_strategy_kind);
+
+/* The random generator every strategy draws from (rng.c). */
+uint64_t sim__rng_next(uint64_t *state);
+uint64_t sim__rng_below(uint64_t *state, uint64_t n);
+
+struct sim {
+	struct ktrq_os		 os;
+	struct sim_params	 p;
+	const struct sim_vehicle *v;
+	void			*vpriv;		/* the vehicle's own state */
+	const struct sim_strategy *strat;
+	void			*strat_state;
+	uint64_t		 rng;
+
+	struct sim_thread	*threads[SIM_MAXTHREADS + 1];	/* by id */
+	int			 nthreads;
+	struct sim_thread	*cur;
+	uint64_t		 steps;
+	uint64_t		 vclock;
+	uint64_t		 sleep_seq;
+	int			 faults_armed;
+	signed char		 fault_on[SIM_FAULT_NSITES]; /* -1: undecided */
+
+	/* Decisions: recorded always, replayed when `replay` is set. */
+	struct sim_schedule	 recorded;
+	const struct sim_schedule *replay;
+	size_t			 replay_pos;
+	uint64_t		 hash;
+
+	/* The end. */
+	int			 started;
+	int			 aborting;
+	enum sim_status		 status;
+	char			 message[1024];
+	jmp_buf			 root_jmp;
+
+	uint64_t		 alloc_live;
+	void			(*tracer)(void *, enum sim_ev, int, uint64_t,
+				    uint64_t, const char *);
+	void			*tracer_arg;
+	const void		*chans[256];	/* first-seen order, for reports */
+	int			 nchans;
+};
+
+uint64_t sim__record(struct sim *, enum sim_choice, uint64_t n, uint64_t v,
+	    const char *site);
+void	sim__thread_main(struct sim_thread *);
+void	sim__yield(struct sim *);
+void	sim__abort(struct sim *, enum sim_status, const char *msg)
+	    __attribute__((noreturn));
+void	sim__trace(struct sim *, enum sim_ev, struct sim_thread *,
+	    const char *what);
+int	sim__chan_index(struct sim *, const void *chan);
+void	sim__describe_thread(struct sim *, const struct sim_thread *,
+	    char *buf, size_t len);
+
+#endif /* !KTRQ_SIM_IMPL_H */

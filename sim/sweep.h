@@ -1,0 +1,29 @@
+/*
+ * ktrq-sim sweep: one scenario over a range of seeds, in parallel worker
+ * processes, summarised as runs, failures and how many distinct
+ * interleavings and traces the range produced.
+ */
+#ifndef KTRQ_SIM_SWEEP_H
+#define KTRQ_SIM_SWEEP_H
+
+#include <stdint.h>
+
+#include "scenario.h"
+
+#define	SWEEP_JOBS_MAX	256
+
+struct sweep_opts {
+	struct scn_params	 sp;
+	struct sim_params	 simp;		/* seed ignored: from the range */
+	uint64_t		 first, last;	/* seeds, inclusive */
+	unsigned		 jobs;		/* 1: in this process */
+	unsigned		 shard, nshards; /* keep (seed-first)%n == i */
+	int			 json;
+	int			 stop_on_fail;
+	int			 progress;	/* draw a bar on stderr */
+};
+
+/* Run the sweep and print its summary.  Returns the exit status. */
+int	sweep_main(const struct sweep_opts *);
+
+#endif /* !KTRQ_SIM_SWEEP_H */

@@ -1,0 +1,203 @@
+/*
+ * ktrace(2): attaching processes to targets and detaching them, with the
+ * ktrcanset() permission rule.
+ *
+ * The walk (one process, a process group, or a subtree with DESCEND)
+ * holds k_proctree_mtx so the tree cannot change under it; each process
+ * is changed under k_mtx, and the target reference it gave up is
+ * released right after, with k_mtx dropped, as ktrops() did.
+ */
+#include <errno.h>
+
+#include "ktrq_impl.h"
+
+struct ktrop {
+	struct ktrq_cred	 cred;		/* the caller's */
+	int			 op;
+	unsigned		 facs;
+	struct ktrq_target	*target;
+	struct ktrq_target	*match;		/* only processes on this */
+};
+
+/* May a caller with `cred` change the tracing of `p`?  k_mtx held. */
+static int
+ktrcanset(const struct ktrq_cred *cred, const struct ktrq_proc *p)
+{
+	const struct ktrq_cred *tc = &p->p_cred;
+
+	if (cred->uid == 0)
+		return (1);
+	return (cred->uid == tc->ruid && tc->ruid == tc->svuid &&
+	    cred->rgid == tc->rgid && tc->rgid == tc->svgid &&
+	    (p->p_traceflag & KTRFAC_ROOT) == 0 &&
+	    (p->p_flag & P_SUGID) == 0);
+}
+
+static struct ktrq_target *
+ktrop_set(const struct ktrop *o, struct ktrq_proc *p)
+{
+	struct ktrq_target *old;
+
+	old = NULL;
+	if (p->p_target != o->target) {
+		old = p->p_target;
+		ktrq_target_hold(o->target);
+		p->p_target = o->target;
+	}
+	p->p_traceflag |= o->facs;
+	if (o->cred.uid == 0)
+		p->p_traceflag |= KTRFAC_ROOT;
+	p->p_tracecred = o->cred;
+	return (old);
+}
+
+/*
+ * Apply `o` to one process: 1 when permitted, 0 when not, -1 when it does
+ * not trace to o->match.
+ */
+static int
+ktrops(struct ktrq *k, const struct ktrop *o, struct ktrq_proc *p)
+{
+	struct ktrq_target *old;
+
+	old = NULL;
+	KTRQ_LOCK(k);
+	if (o->match != NULL && p->p_target != o->match) {
+		KTRQ_UNLOCK(k);
+		return (-1);
+	}
+	if (!ktrcanset(&o->cred, p)) {
+		KTRQ_UNLOCK(k);
+		return (0);
+	}
+	if (o->op == KTROP_SET)
+		old = ktrop_set(o, p);
+	else if (((p->p_traceflag &= ~o->facs) & KTRFAC_MASK) == 0)
+		old = ktrq__proc_detach(p);
+	KTRQ_UNLOCK(k);
+	if (old != NULL)
+		ktrq_target_rele(old);
+	return (1);
+}
+
+/* Pre-order over `top` and its descendants, never above `top`. */
+static int
+ktrsetchildren(struct ktrq *k, const struct ktrop *o, struct ktrq_proc *top)
+{
+	struct ktrq_proc *p;
+	int ret;
+
+	p = top;
+	ret = 0;
+	for (;;) {
+		ret |= ktrops(k, o, p) > 0;
+		if (!LIST_EMPTY(&p->p_children)) {
+			p = LIST_FIRST(&p->p_children);
+			continue;
+		}
+		for (;;) {
+			if (p == top)
+				return (ret);
+			if (LIST_NEXT(p, p_sibling) != NULL) {
+				p = LIST_NEXT(p, p_sibling);
+				break;
+			}
+			p = p->p_pptr;
+		}
+	}
+}
+
+static int
+ktrop_one(struct ktrq *k, const struct ktrop *o, struct ktrq_proc *p,
+    int descend)
+{
+
+	return (descend ? ktrsetchildren(k, o, p) : ktrops(k, o, p) > 0);
+}
+
+/* CLEARFILE: detach every process tracing to o->target. */
+static int
+ktrclearfile(struct ktrq *k, const struct ktrop *o)
+{
+	struct ktrop clear = *o;
+	struct ktrq_proc *p;
+	int error;
+
+	clear.op = KTROP_CLEAR;
+	clear.facs = KTRFAC_MASK | KTRFAC_INHERIT;
+	clear.match = o->target;
+	error = 0;
+	LIST_FOREACH(p, &k->k_procs, p_list)
+		if (ktrops(k, &clear, p) == 0)
+			error = EPERM;
+	return (error);
+}
+
+static int
+ktrace_walk(struct ktrq *k, const struct ktrop *o, int pid, int descend)
+{
+	struct ktrq_proc *p;
+	int found, ret;
+
+	if (pid > 0) {
+		if ((p = ktrq__pfind(k, pid)) == NULL)
+			return (ESRCH);
+		return (ktrop_one(k, o, p, descend) ? 0 : EPERM);
+	}
+	found = ret = 0;
+	LIST_FOREACH(p, &k->k_procs, p_list) {
+		if (p->p_pgid != -pid)
+			continue;
+		found = 1;
+		ret |= ktrop_one(k, o, p, descend);
+	}
+	if (!found)
+		return (ESRCH);
+	return (ret ? 0 : EPERM);
+}
+
+static int
+ktrace_args(struct ktrq_thread *td, struct ktrq_target *t, int ops,
+    unsigned facs, int pid)
+{
+	int op = KTROP(ops);
+
+	if (td == NULL || pid == 0 || pid == INT32_MIN)
+		return (EINVAL);
+	if ((ops & ~(3 | KTRFLAG_DESCEND)) != 0 || op > KTROP_CLEARFILE)
+		return (EINVAL);
+	if ((facs & ~(unsigned)(KTRFAC_ALL | KTRFAC_INHERIT)) != 0)
+		return (EINVAL);
+	if (op != KTROP_CLEARFILE && (facs & KTRFAC_ALL) == 0)
+		return (EINVAL);
+	if (op != KTROP_CLEAR && t == NULL)
+		return (EINVAL);
+	return (0);
+}
+
+int
+ktrq_ktrace(struct ktrq_thread *td, struct ktrq_target *t, int ops, int facs,
+    int pid)
+{
+	struct ktrop o;
+	struct ktrq *k;
+	int error;
+
+	/* Root's mark is not the caller's to give: drop it, as FreeBSD. */
+	facs = (int)((unsigned)facs & ~KTRFAC_ROOT);
+	if ((error = ktrace_args(td, t, ops, (unsigned)facs, pid)) != 0)
+		return (error);
+	k = td->td_proc->p_ktrq;
+	o.cred = td->td_proc->p_cred;	/* immutable after creation */
+	o.op = KTROP(ops);
+	o.facs = (unsigned)facs;
+	o.target = t;
+	o.match = NULL;
+	PROCTREE_LOCK(k);
+	if (o.op == KTROP_CLEARFILE)
+		error = ktrclearfile(k, &o);
+	else
+		error = ktrace_walk(k, &o, pid, (ops & KTRFLAG_DESCEND) != 0);
+	PROCTREE_UNLOCK(k);
+	return (error);
+}

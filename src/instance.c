@@ -1,0 +1,279 @@
+/*
+ * An instance: configuration, creation, draining destruction, statistics,
+ * and the thin wrappers through which the core uses its platform layer.
+ *
+ * The layer's mutex and sleep calls return errors only for misuse (NULL,
+ * recursion, unlocking what one does not hold).  Misuse inside the core is
+ * a bug, so the wrappers turn it into a panic instead of letting a lock
+ * silently not be held.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "ktrq_impl.h"
+
+void
+ktrq__panic(const struct ktrq_os *os, const char *expr, const char *file,
+    int line)
+{
+	char msg[256];
+	size_t n;
+
+	n = ktrq__strlcpy(msg, "assertion failed: ", sizeof(msg));
+	n += ktrq__strlcpy(msg + n, expr, sizeof(msg) - n < sizeof(msg) ?
+	    sizeof(msg) - n : 0);
+	if (n < sizeof(msg))
+		n += ktrq__strlcpy(msg + n, " at ", sizeof(msg) - n);
+	if (n < sizeof(msg))
+		ktrq__strlcpy(msg + n, file, sizeof(msg) - n);
+	(void)line;
+	os->panic(os->cookie, msg);
+	__builtin_trap();
+}
+
+void
+ktrq__lock(const struct ktrq_os *os, struct ktrq_os_mtx *m)
+{
+
+	if (os->mtx_enter(os->cookie, m) != 0)
+		ktrq__panic(os, "mtx_enter", __FILE__, __LINE__);
+}
+
+void
+ktrq__unlock(const struct ktrq_os *os, struct ktrq_os_mtx *m)
+{
+
+	if (os->mtx_exit(os->cookie, m) != 0)
+		ktrq__panic(os, "mtx_exit", __FILE__, __LINE__);
+}
+
+/* Sleep on chan with k_mtx as interlock; callers loop on a predicate. */
+int
+ktrq__sleep(struct ktrq *k, const void *chan, const char *wmesg)
+{
+	int error;
+
+	error = k->k_os->msleep(k->k_os->cookie, chan, k->k_mtx, wmesg, 0);
+	KTRQ_ASSERT(k, error == 0);
+	return (error);
+}
+
+void
+ktrq__wakeup(struct ktrq *k, const void *chan)
+{
+
+	k->k_os->wakeup(k->k_os->cookie, chan);
+}
+
+void
+ktrq__log(struct ktrq *k, int level, const char *msg)
+{
+
+	k->k_log(k->k_log_arg, level, msg);
+}
+
+static size_t
+fmt_int(char *buf, long long v)
+{
+	char tmp[24];
+	unsigned long long u;
+	size_t n, i;
+
+	u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	n = 0;
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	i = 0;
+	if (v < 0)
+		buf[i++] = '-';
+	while (n > 0)
+		buf[i++] = tmp[--n];
+	buf[i] = '\0';
+	return (i);
+}
+
+/* "prefix<error>suffix": the core has no printf. */
+void
+ktrq__log_errno(struct ktrq *k, int level, const char *prefix, int error,
+    const char *suffix)
+{
+	char msg[160];
+	size_t n;
+
+	n = ktrq__strlcpy(msg, prefix, sizeof(msg) - 24);
+	if (n > sizeof(msg) - 24)
+		n = sizeof(msg) - 25;
+	n += fmt_int(msg + n, error);
+	ktrq__strlcpy(msg + n, suffix, sizeof(msg) - n);
+	ktrq__log(k, level, msg);
+}
+
+static void
+layer_log(void *arg, int level, const char *msg)
+{
+	const struct ktrq_os *os = arg;
+
+	os->log(os->cookie, level, msg);
+}
+
+void
+ktrq_config_init(struct ktrq_config *cf, const struct ktrq_os *os)
+{
+
+	if (cf == NULL)
+		return;
+	memset(cf, 0, sizeof(*cf));
+	cf->os = os;
+}
+
+/*
+ * The pool size in force at start: the configuration's, else the
+ * tunable's (the loader tunable of 2002), else the compiled default.
+ */
+static int
+start_pool_size(const struct ktrq_config *cf, uint32_t *sizep)
+{
+	const struct ktrq_os *os = cf->os;
+	long long v;
+	int error;
+
+	if (cf->pool_size != 0) {
+		if (cf->pool_size < 1 || cf->pool_size > KTRQ_POOL_MAX)
+			return (EINVAL);
+		*sizep = (uint32_t)cf->pool_size;
+		return (0);
+	}
+	error = os->tunable(os->cookie, KTRQ_POOL_TUNABLE, &v);
+	if (error == ENOENT) {
+		*sizep = KTRQ_REQUEST_POOL;
+		return (0);
+	}
+	if (error != 0 || v < 1 || v > KTRQ_POOL_MAX) {
+		os->log(os->cookie, KTRQ_LOG_ERR, "KTRQ_REQUEST_POOL must be "
+		    "an integer from 1 to 1000000");
+		return (EINVAL);
+	}
+	*sizep = (uint32_t)v;
+	return (0);
+}
+
+static int
+check_config(const struct ktrq_config *cf)
+{
+
+	if (cf->genio_size > KTRQ_GENIO_SIZE_MAX)
+		return (EINVAL);
+	if ((cf->flags & ~(unsigned)KTRQ_CF_GENIO_COPY) != 0)
+		return (EINVAL);
+	return (0);
+}
+
+static struct ktrq *
+instance_alloc(const struct ktrq_config *cf)
+{
+	const struct ktrq_os *os = cf->os;
+	struct ktrq *k;
+
+	if ((k = os->alloc(os->cookie, sizeof(*k))) == NULL)
+		return (NULL);
+	memset(k, 0, sizeof(*k));
+	k->k_os = os;
+	k->k_log = cf->log != NULL ? cf->log : layer_log;
+	k->k_log_arg = cf->log != NULL ? cf->log_arg : (void *)(uintptr_t)os;
+	k->k_genio_size = cf->genio_size != 0 ? cf->genio_size :
+	    KTRQ_GENIO_SIZE_DEFAULT;
+	k->k_flags = cf->flags;
+	k->k_probe = cf->probe;
+	k->k_probe_arg = cf->probe_arg;
+	k->k_warn = 1;
+	STAILQ_INIT(&k->k_free);
+	STAILQ_INIT(&k->k_todo);
+	LIST_INIT(&k->k_procs);
+	return (k);
+}
+
+static void
+instance_free(struct ktrq *k)
+{
+	const struct ktrq_os *os = k->k_os;
+
+	ktrq__pool_fini(k);
+	if (k->k_resize_mtx != NULL)
+		os->mtx_destroy(os->cookie, k->k_resize_mtx);
+	if (k->k_proctree_mtx != NULL)
+		os->mtx_destroy(os->cookie, k->k_proctree_mtx);
+	if (k->k_mtx != NULL)
+		os->mtx_destroy(os->cookie, k->k_mtx);
+	os->free(os->cookie, k, sizeof(*k));
+}
+
+int
+ktrq_create(const struct ktrq_config *cf, struct ktrq **kp)
+{
+	const struct ktrq_os *os;
+	struct ktrq *k;
+	uint32_t size;
+	int error;
+
+	if (cf == NULL || kp == NULL)
+		return (EINVAL);
+	if ((error = ktrq_os_check(cf->os)) != 0)
+		return (error);
+	if ((error = check_config(cf)) != 0 ||
+	    (error = start_pool_size(cf, &size)) != 0)
+		return (error);
+	os = cf->os;
+	if ((k = instance_alloc(cf)) == NULL)
+		return (ENOMEM);
+	if ((error = os->mtx_init(os->cookie, &k->k_mtx, "ktrace")) != 0 ||
+	    (error = os->mtx_init(os->cookie, &k->k_proctree_mtx,
+	    "ktrace proctree")) != 0 ||
+	    (error = os->mtx_init(os->cookie, &k->k_resize_mtx,
+	    "ktrace resize")) != 0 ||
+	    (error = ktrq__pool_init(k, size)) != 0 ||
+	    (error = os->thread_create(os->cookie, &k->k_worker, "ktrace",
+	    ktrq__worker, k)) != 0) {
+		instance_free(k);
+		return (error);
+	}
+	*kp = k;
+	return (0);
+}
+
+int
+ktrq_destroy(struct ktrq *k)
+{
+	const struct ktrq_os *os;
+
+	if (k == NULL)
+		return (EINVAL);
+	os = k->k_os;
+	KTRQ_LOCK(k);
+	k->k_shutdown = 1;
+	ktrq__wakeup(k, &k->k_todo);
+	KTRQ_UNLOCK(k);
+	os->thread_join(os->cookie, k->k_worker);
+	ktrq__proc_free_all(k);
+	KTRQ_ASSERT(k, k->k_nfree == k->k_pool_size);
+	instance_free(k);
+	return (0);
+}
+
+int
+ktrq_stats(struct ktrq *k, struct ktrq_stats *st)
+{
+
+	if (k == NULL || st == NULL)
+		return (EINVAL);
+	KTRQ_LOCK(k);
+	*st = k->k_st;
+	st->pool_size = k->k_pool_size;
+	st->pool_free = k->k_nfree;
+	st->pool_inuse = k->k_pool_size - k->k_nfree;
+	st->todo_depth = k->k_ntodo;
+	KTRQ_UNLOCK(k);
+	return (0);
+}

@@ -1,0 +1,209 @@
+/*
+ * Internals of a libktrq instance, shared by the core's files.
+ *
+ * Locking (one instance mutex, k_mtx, as ktrace_mtx in 2002):
+ *
+ *   k_mtx guards	the free list, the todo list, the pool size, the
+ *			warning flag, the statistics, the worker's flags;
+ *			every process's target, trace credentials, flags,
+ *			comm, credentials and queued-record count; every
+ *			queued request's state and cleared mark.
+ *   k_proctree_mtx	the process tree (parents, children, groups) and
+ *			each process's thread list.  The list of all
+ *			processes changes with both locks held, so either
+ *			one is enough to walk it (the worker walks it under
+ *			k_mtx alone, and never takes k_proctree_mtx).
+ *   k_resize_mtx	serialises pool resizes.
+ *   t_mtx		each target's reference count.
+ *
+ * Order: k_proctree_mtx, k_resize_mtx -> k_mtx -> t_mtx.  Nothing is
+ * allocated or freed, no target is written and no target reference is
+ * released with k_mtx held.
+ *
+ * A request is in exactly one place: on the free list, on the todo list,
+ * in the hands of a poster filling it, or in the hands of the writer (the
+ * worker, or a synchronous poster while the worker waits).  Requests only
+ * move under k_mtx.
+ */
+#ifndef KTRQ_IMPL_H
+#define KTRQ_IMPL_H
+
+#include "ktrq/ktrq.h"
+#include "queue.h"
+
+#ifndef KTRQ_REQUEST_POOL
+#define	KTRQ_REQUEST_POOL	100
+#endif
+
+/* Process flags (p_flag). */
+#define	P_SUGID		0x0001	/* set-id image: only root may trace */
+#define	P_EXITING	0x0002
+
+/* Request states (kr_state), for the synchronous handshake. */
+enum kr_state {
+	KR_FILLING,		/* owned by its poster, not yet queued */
+	KR_QUEUED,		/* on the todo list */
+	KR_WRITING,		/* taken; its writer is writing it */
+	KR_DONE			/* sync: poster finished, worker may free */
+};
+
+struct ktr_request {
+	STAILQ_ENTRY(ktr_request) kr_list;
+	enum kr_state		 kr_state;
+	int			 kr_sync;	/* poster writes it (genio) */
+	int			 kr_cleared;	/* detached: drop, don't write */
+	uint64_t		 kr_serial;	/* todo-entry order, from 1 */
+	uint64_t		 kr_tracegen;	/* p_tracegen at capture */
+	struct ktrq_proc	*kr_proc;	/* for exit's drain count */
+	struct ktrq_target	*kr_target;	/* referenced; NULL: cleared */
+	struct ktrq_cred	 kr_cred;	/* the poster's, by value */
+	struct ktrq_rec_hdr	 kr_header;
+	union {
+		struct ktrq_rec_syscall	syscall;
+		struct ktrq_rec_sysret	sysret;
+		struct ktrq_rec_genio	genio;
+		struct ktrq_rec_psig	psig;
+		struct ktrq_rec_csw	csw;
+	}			 kr_u;
+	size_t			 kr_datalen;	/* variable payload bytes */
+	const void		*kr_data;	/* kr_inline, kr_buf or caller's */
+	void			*kr_buf;	/* allocated large payload */
+	uint8_t			 kr_inline[KTRQ_INLINE_DATA];
+};
+
+STAILQ_HEAD(ktr_reqlist, ktr_request);
+LIST_HEAD(ktrq_proclist, ktrq_proc);
+
+struct ktrq_proc {
+	struct ktrq		*p_ktrq;
+	LIST_ENTRY(ktrq_proc)	 p_list;	/* all processes */
+	LIST_ENTRY(ktrq_proc)	 p_sibling;
+	struct ktrq_proclist	 p_children;
+	struct ktrq_proc	*p_pptr;
+	int			 p_pid;
+	int			 p_pgid;
+	int			 p_flag;	/* P_* */
+	char			 p_comm[KTRQ_REC_COMM_SIZE];
+	struct ktrq_cred	 p_cred;
+	unsigned		 p_traceflag;	/* KTRFAC_* */
+	struct ktrq_target	*p_target;	/* referenced, or NULL */
+	struct ktrq_cred	 p_tracecred;	/* who set the trace */
+	unsigned		 p_nqueued;	/* requests not yet finished */
+	uint64_t		 p_tracegen;	/* bumped at every detach */
+	LIST_HEAD(, ktrq_thread) p_threads;
+};
+
+struct ktrq_thread {
+	struct ktrq_proc	*td_proc;
+	LIST_ENTRY(ktrq_thread)	 td_link;
+	int64_t			 td_tid;
+	int			 td_inktrace;	/* recursion guard */
+};
+
+struct ktrq {
+	const struct ktrq_os	*k_os;
+	struct ktrq_os_mtx	*k_mtx;
+	struct ktrq_os_mtx	*k_proctree_mtx;
+	struct ktrq_os_mtx	*k_resize_mtx;
+	struct ktrq_os_thread	*k_worker;
+	void			(*k_log)(void *, int, const char *);
+	void			*k_log_arg;
+	size_t			 k_genio_size;
+	unsigned		 k_flags;	/* KTRQ_CF_* */
+	void			(*k_probe)(void *, const struct ktrq_probe *);
+	void			*k_probe_arg;
+	uint64_t		 k_serial;	/* last enqueued */
+
+	struct ktr_reqlist	 k_free;	/* LIFO */
+	struct ktr_reqlist	 k_todo;	/* FIFO */
+	uint32_t		 k_pool_size;
+	uint32_t		 k_nfree;
+	uint32_t		 k_ntodo;
+	int			 k_warn;	/* exhaustion warning armed */
+	int			 k_shutdown;
+	int			 k_wsleep;	/* worker asleep on k_todo */
+	struct ktrq_proclist	 k_procs;
+	struct ktrq_stats	 k_st;		/* counters only */
+};
+
+/* Instance helpers (instance.c). */
+#define	KTRQ_LOCK(k)	ktrq__lock((k)->k_os, (k)->k_mtx)
+#define	KTRQ_UNLOCK(k)	ktrq__unlock((k)->k_os, (k)->k_mtx)
+#define	KTRQ_ASSERT_LOCKED(k)	\
+	KTRQ_ASSERT((k), (k)->k_os->mtx_owned((k)->k_os->cookie, (k)->k_mtx))
+void	ktrq__lock(const struct ktrq_os *, struct ktrq_os_mtx *);
+void	ktrq__unlock(const struct ktrq_os *, struct ktrq_os_mtx *);
+int	ktrq__sleep(struct ktrq *, const void *chan, const char *wmesg);
+void	ktrq__wakeup(struct ktrq *, const void *chan);
+void	ktrq__log(struct ktrq *, int level, const char *msg);
+void	ktrq__log_errno(struct ktrq *, int level, const char *prefix,
+	    int error, const char *suffix);
+
+/*
+ * Core assertions stay on in every build: a broken invariant here means
+ * reordered or lost records, which must stop the program, not corrupt a
+ * trace.  The layer's panic reports it and does not return.
+ */
+#define	KTRQ_ASSERT(k, e)						\
+	((e) ? (void)0 : ktrq__panic((k)->k_os, #e, __FILE__, __LINE__))
+void	ktrq__panic(const struct ktrq_os *, const char *expr,
+	    const char *file, int line);
+
+/* Fire a probe, when one is set (request.c). */
+#define	KTRQ_PROBE(k, kind, req, error) do {				\
+	if ((k)->k_probe != NULL)					\
+		ktrq__probe((k), (kind), (req), (error));		\
+} while (0)
+void	ktrq__probe(struct ktrq *, enum ktrq_probe_kind,
+	    const struct ktr_request *, int error);
+void	ktrq__probe_proc(struct ktrq *, enum ktrq_probe_kind,
+	    const struct ktrq_proc *, int64_t tid, int type, int error);
+
+/* Pool (pool.c). */
+int	ktrq__pool_init(struct ktrq *, uint32_t size);
+void	ktrq__pool_fini(struct ktrq *);
+struct ktr_request *ktrq__pool_get(struct ktrq *);
+void	ktrq__pool_put(struct ktrq *, struct ktr_request *);
+int	ktrq__pool_exhausted(struct ktrq *, struct ktrq_proc *, int nomem);
+
+/* Requests from taking to freeing (request.c). */
+struct ktr_leftovers {		/* released after dropping k_mtx */
+	struct ktrq_target	*target;
+	void			*buf;
+	size_t			 buflen;
+};
+/* Internal outcome: the request's target was detached; never returned. */
+#define	KTRQ__ECLEARED	(-1)
+struct ktr_request *ktrq__getrequest(struct ktrq_thread *, int type,
+	    int nomem, int *outcome);
+int	ktrq__queue_locked(struct ktrq *, struct ktr_request *, int *wakep);
+int	ktrq__submit(struct ktrq *, struct ktr_request *);
+void	ktrq__account_locked(struct ktrq *, int error);
+void	ktrq__done_locked(struct ktrq *, struct ktr_request *,
+	    struct ktr_leftovers *);
+void	ktrq__leftovers_release(struct ktrq *, struct ktr_leftovers *);
+void	ktrq__finish(struct ktrq *, struct ktr_request *, int error);
+
+/* Writing a record and the write-error policy (write.c). */
+int	ktrq__write(struct ktrq *, struct ktr_request *);
+
+/* The worker and the synchronous handshake (worker.c, sync.c). */
+void	ktrq__worker(void *);
+int	ktrq__sync_post(struct ktrq *, struct ktr_request *);
+
+/* Processes (proc.c). */
+#define	PROCTREE_LOCK(k)	ktrq__lock((k)->k_os, (k)->k_proctree_mtx)
+#define	PROCTREE_UNLOCK(k)	ktrq__unlock((k)->k_os, (k)->k_proctree_mtx)
+struct ktrq_proc *ktrq__pfind(struct ktrq *, int pid);
+struct ktrq_target *ktrq__proc_detach(struct ktrq_proc *);
+void	ktrq__proc_free_all(struct ktrq *);
+
+/* Targets (target.c): what a built-in target needs to find itself. */
+const struct ktrq_target_ops *ktrq__target_ops(const struct ktrq_target *);
+void	*ktrq__target_arg(const struct ktrq_target *);
+
+/* Tiny libc-free helpers (string.c) so the core builds in a kernel. */
+size_t	ktrq__strlcpy(char *dst, const char *src, size_t size);
+size_t	ktrq__strnlen(const char *s, size_t max);
+
+#endif /* !KTRQ_IMPL_H */

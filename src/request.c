@@ -1,0 +1,233 @@
+/*
+ * A request's life, from the free list to the todo list and back:
+ *
+ *	getrequest	lock: traced? take an object, capture the target,
+ *			credentials, pid, comm and drop mark; unlock
+ *	(fill)		the poster writes the payload, no lock held
+ *	submit		lock: still attached? append to todo; unlock;
+ *			wake the worker if it sleeps
+ *	(write)		the worker, or the poster of a synchronous event
+ *	finish		lock: count the outcome, return the object, let an
+ *			exiting process go on; unlock; release the target
+ *			reference and any payload buffer
+ *
+ * Posting an event thus takes k_mtx exactly twice, as in 2002.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "ktrq_impl.h"
+
+static void
+request_capture(struct ktrq *k, struct ktrq_thread *td,
+    struct ktr_request *req, int type)
+{
+	struct ktrq_proc *p = td->td_proc;
+
+	KTRQ_ASSERT_LOCKED(k);
+	if (p->p_traceflag & KTRFAC_DROP) {
+		type |= KTR_DROP;
+		p->p_traceflag &= ~KTRFAC_DROP;
+	}
+	ktrq_target_hold(p->p_target);
+	req->kr_target = p->p_target;
+	req->kr_cred = p->p_cred;
+	req->kr_proc = p;
+	req->kr_tracegen = p->p_tracegen;
+	req->kr_state = KR_FILLING;
+	req->kr_serial = 0;
+	req->kr_sync = 0;
+	req->kr_cleared = 0;
+	req->kr_datalen = 0;
+	req->kr_data = NULL;
+	req->kr_buf = NULL;
+	memset(&req->kr_header, 0, sizeof(req->kr_header));
+	req->kr_header.type = (uint16_t)type;
+	req->kr_header.pid = p->p_pid;
+	req->kr_header.tid = td->td_tid;
+	memcpy(req->kr_header.comm, p->p_comm, sizeof(p->p_comm));
+	p->p_nqueued++;
+}
+
+/*
+ * Steps 1-3 of posting.  `nomem` says the caller could not allocate a
+ * large payload: the event is then dropped like one that found the pool
+ * empty, but without the pool's warning.  Returns the request, or NULL
+ * with *outcome ENOENT (not traced) or ENOBUFS (dropped, counted).
+ */
+struct ktr_request *
+ktrq__getrequest(struct ktrq_thread *td, int type, int nomem, int *outcome)
+{
+	struct ktrq_proc *p = td->td_proc;
+	struct ktrq *k = p->p_ktrq;
+	struct ktr_request *req;
+	uint64_t ns;
+	int warn;
+
+	KTRQ_LOCK(k);
+	if ((p->p_traceflag & (1U << type)) == 0 || p->p_target == NULL) {
+		KTRQ_UNLOCK(k);
+		*outcome = ENOENT;
+		return (NULL);
+	}
+	k->k_st.posted++;
+	if (nomem || (req = ktrq__pool_get(k)) == NULL) {
+		ktrq__probe_proc(k, KTRQ_PROBE_NOBUFS, p, td->td_tid, type,
+		    nomem ? ENOMEM : 0);
+		warn = ktrq__pool_exhausted(k, p, nomem);
+		KTRQ_UNLOCK(k);
+		if (warn)
+			ktrq__log(k, KTRQ_LOG_WARNING,
+			    "Out of ktrace request objects.");
+		*outcome = ENOBUFS;
+		return (NULL);
+	}
+	request_capture(k, td, req, type);
+	KTRQ_PROBE(k, KTRQ_PROBE_CAPTURE, req, 0);
+	KTRQ_UNLOCK(k);
+	ns = k->k_os->clock_ns(k->k_os->cookie);
+	req->kr_header.sec = (int64_t)(ns / 1000000000U);
+	req->kr_header.nsec = (int64_t)(ns % 1000000000U);
+	*outcome = 0;
+	return (req);
+}
+
+/*
+ * Locked: append `req` to the todo list, unless its process was detached
+ * since getrequest (a CLEAR, a set-id exec or a write error in between,
+ * even if it was attached again since): then KTRQ__ECLEARED, and the
+ * caller finishes it as cleared.  Sets *wakep when the worker sleeps and must be woken.
+ */
+int
+ktrq__queue_locked(struct ktrq *k, struct ktr_request *req, int *wakep)
+{
+
+	KTRQ_ASSERT_LOCKED(k);
+	if (req->kr_proc->p_tracegen != req->kr_tracegen)
+		return (KTRQ__ECLEARED);
+	req->kr_state = KR_QUEUED;
+	req->kr_serial = ++k->k_serial;
+	STAILQ_INSERT_TAIL(&k->k_todo, req, kr_list);
+	k->k_ntodo++;
+	KTRQ_PROBE(k, KTRQ_PROBE_ENQUEUE, req, 0);
+	*wakep = k->k_wsleep;
+	k->k_wsleep = 0;
+	return (0);
+}
+
+/* Step 4 of posting, for an asynchronous event.  Returns 0 or ENXIO. */
+int
+ktrq__submit(struct ktrq *k, struct ktr_request *req)
+{
+	struct ktr_leftovers lo;
+	int error, wake;
+
+	wake = 0;
+	KTRQ_LOCK(k);
+	if ((error = ktrq__queue_locked(k, req, &wake)) != 0) {
+		KTRQ_PROBE(k, KTRQ_PROBE_DROP, req, error);
+		ktrq__account_locked(k, error);
+		ktrq__done_locked(k, req, &lo);
+	}
+	KTRQ_UNLOCK(k);
+	if (wake)
+		ktrq__wakeup(k, &k->k_todo);
+	if (error != 0)
+		ktrq__leftovers_release(k, &lo);
+	return (error != 0 ? ENXIO : 0);
+}
+
+void
+ktrq__probe(struct ktrq *k, enum ktrq_probe_kind kind,
+    const struct ktr_request *req, int error)
+{
+	struct ktrq_probe pr;
+
+	pr.kind = kind;
+	pr.serial = req->kr_serial;
+	pr.pid = req->kr_header.pid;
+	pr.tid = req->kr_header.tid;
+	pr.type = req->kr_header.type;
+	pr.sync = req->kr_sync;
+	pr.error = error == KTRQ__ECLEARED ? ENXIO : error;
+	k->k_probe(k->k_probe_arg, &pr);
+}
+
+/* A probe about a process rather than a request. */
+void
+ktrq__probe_proc(struct ktrq *k, enum ktrq_probe_kind kind,
+    const struct ktrq_proc *p, int64_t tid, int type, int error)
+{
+	struct ktrq_probe pr;
+
+	if (k->k_probe == NULL)
+		return;
+	pr.kind = kind;
+	pr.serial = 0;
+	pr.pid = p->p_pid;
+	pr.tid = tid;
+	pr.type = type;
+	pr.sync = 0;
+	pr.error = error;
+	k->k_probe(k->k_probe_arg, &pr);
+}
+
+/* Count how a posted event ended: written, cleared, or a write error. */
+void
+ktrq__account_locked(struct ktrq *k, int error)
+{
+
+	KTRQ_ASSERT_LOCKED(k);
+	if (error == 0)
+		k->k_st.written++;
+	else if (error == KTRQ__ECLEARED)
+		k->k_st.dropped_cleared++;
+	else
+		k->k_st.dropped_write_error++;
+}
+
+/*
+ * Locked: return `req` to the pool.  What must be released without
+ * k_mtx (its target reference, its payload buffer) goes to *lo.
+ */
+void
+ktrq__done_locked(struct ktrq *k, struct ktr_request *req,
+    struct ktr_leftovers *lo)
+{
+	struct ktrq_proc *p = req->kr_proc;
+
+	KTRQ_ASSERT_LOCKED(k);
+	lo->target = req->kr_target;
+	lo->buf = req->kr_buf;
+	lo->buflen = req->kr_datalen;
+	req->kr_target = NULL;
+	req->kr_buf = NULL;
+	req->kr_proc = NULL;
+	KTRQ_ASSERT(k, p->p_nqueued > 0);
+	if (--p->p_nqueued == 0 && (p->p_flag & P_EXITING))
+		ktrq__wakeup(k, &p->p_nqueued);
+	ktrq__pool_put(k, req);
+}
+
+void
+ktrq__leftovers_release(struct ktrq *k, struct ktr_leftovers *lo)
+{
+
+	if (lo->target != NULL)
+		ktrq_target_rele(lo->target);
+	if (lo->buf != NULL)
+		k->k_os->free(k->k_os->cookie, lo->buf, lo->buflen);
+}
+
+/* The writer is through with `req`, whose write ended with `error`. */
+void
+ktrq__finish(struct ktrq *k, struct ktr_request *req, int error)
+{
+	struct ktr_leftovers lo;
+
+	KTRQ_LOCK(k);
+	ktrq__account_locked(k, error);
+	ktrq__done_locked(k, req, &lo);
+	KTRQ_UNLOCK(k);
+	ktrq__leftovers_release(k, &lo);
+}

@@ -1,0 +1,61 @@
+/*
+ * The synchronous protocol of 2002, the poster's half (worker.c has the
+ * worker's).  genio data lives in the poster's memory, which the worker
+ * cannot read, so the poster writes the record itself -- but in its turn:
+ *
+ *	poster				worker
+ *	lock; append; sleep(req)
+ *	  (atomically with append)	take req off the head
+ *					state = WRITING; wakeup(req)
+ *					sleep(&state) until DONE
+ *	wake; unlock; write record
+ *	lock; state = DONE;
+ *	wakeup(&state); unlock		wake; free req; take the next
+ *
+ * Both sleeps loop on the request's state, so a spurious return cannot
+ * let either side run ahead; "Yuck" in the 2002 commit is exactly the
+ * absence of these predicates.
+ */
+#include <errno.h>
+
+#include "ktrq_impl.h"
+
+/*
+ * Queue the filled synchronous request `req` and write it in the caller's
+ * context when the worker reaches it.  Returns 0 (written), ENXIO (its
+ * target was detached first) or the write's errno; counted either way.
+ */
+int
+ktrq__sync_post(struct ktrq *k, struct ktr_request *req)
+{
+	struct ktr_leftovers lo;
+	int error, wake;
+
+	req->kr_sync = 1;
+	wake = 0;
+	KTRQ_LOCK(k);
+	if ((error = ktrq__queue_locked(k, req, &wake)) != 0) {
+		KTRQ_PROBE(k, KTRQ_PROBE_DROP, req, error);
+		ktrq__account_locked(k, error);
+		ktrq__done_locked(k, req, &lo);
+		KTRQ_UNLOCK(k);
+		ktrq__leftovers_release(k, &lo);
+		return (ENXIO);
+	}
+	if (wake)
+		ktrq__wakeup(k, &k->k_todo);
+	while (req->kr_state == KR_QUEUED)
+		ktrq__sleep(k, req, "ktrgenio");
+	error = req->kr_cleared ? KTRQ__ECLEARED : 0;
+	if (error != 0)
+		KTRQ_PROBE(k, KTRQ_PROBE_DROP, req, error);
+	KTRQ_UNLOCK(k);
+	if (error == 0)
+		error = ktrq__write(k, req);
+	KTRQ_LOCK(k);
+	ktrq__account_locked(k, error);
+	req->kr_state = KR_DONE;
+	ktrq__wakeup(k, &req->kr_state);
+	KTRQ_UNLOCK(k);
+	return (error == KTRQ__ECLEARED ? ENXIO : error);
+}

@@ -1,0 +1,135 @@
+/*
+ * Trace targets: the vnode of 2002, reduced to what the queue needs -- a
+ * reference count and an append write that receives the poster's
+ * credentials.  t_mtx guards t_refs only; it is a leaf lock, taken with
+ * k_mtx held when a request captures its process's target.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "ktrq_impl.h"
+
+struct ktrq_target {
+	const struct ktrq_os	*t_os;
+	struct ktrq_os_mtx	*t_mtx;
+	unsigned		 t_refs;
+	struct ktrq_target_ops	 t_ops;
+	void			*t_arg;
+};
+
+int
+ktrq_target_create(const struct ktrq_os *os, const struct ktrq_target_ops *ops,
+    void *arg, struct ktrq_target **tp)
+{
+	struct ktrq_target *t;
+	int error;
+
+	if (os == NULL || ops == NULL || ops->write == NULL || tp == NULL)
+		return (EINVAL);
+	if ((t = os->alloc(os->cookie, sizeof(*t))) == NULL)
+		return (ENOMEM);
+	memset(t, 0, sizeof(*t));
+	if ((error = os->mtx_init(os->cookie, &t->t_mtx, "ktrq target")) != 0) {
+		os->free(os->cookie, t, sizeof(*t));
+		return (error);
+	}
+	t->t_os = os;
+	t->t_refs = 1;
+	t->t_ops = *ops;
+	t->t_arg = arg;
+	*tp = t;
+	return (0);
+}
+
+void
+ktrq_target_hold(struct ktrq_target *t)
+{
+
+	if (t == NULL)
+		return;
+	ktrq__lock(t->t_os, t->t_mtx);
+	t->t_refs++;
+	ktrq__unlock(t->t_os, t->t_mtx);
+}
+
+void
+ktrq_target_rele(struct ktrq_target *t)
+{
+	const struct ktrq_os *os;
+	unsigned refs;
+
+	if (t == NULL)
+		return;
+	os = t->t_os;
+	ktrq__lock(os, t->t_mtx);
+	if (t->t_refs == 0)
+		ktrq__panic(os, "target released too often", __FILE__,
+		    __LINE__);
+	refs = --t->t_refs;
+	ktrq__unlock(os, t->t_mtx);
+	if (refs != 0)
+		return;
+	if (t->t_ops.release != NULL)
+		t->t_ops.release(t->t_arg);
+	os->mtx_destroy(os->cookie, t->t_mtx);
+	os->free(os->cookie, t, sizeof(*t));
+}
+
+/* Advance iov past `done` bytes (at most KTRQ_TARGET_IOVMAX pieces). */
+static int
+iov_advance(struct ktrq_iov *iov, int iovcnt, size_t done)
+{
+	int i, j;
+
+	for (i = 0; i < iovcnt && done >= iov[i].len; i++)
+		done -= iov[i].len;
+	for (j = 0; i < iovcnt; i++, j++) {
+		iov[j].base = (const uint8_t *)iov[i].base + done;
+		iov[j].len = iov[i].len - done;
+		done = 0;
+	}
+	return (j);
+}
+
+int
+ktrq_target_write(struct ktrq_target *t, const struct ktrq_iov *iov,
+    int iovcnt, const struct ktrq_cred *cred)
+{
+	struct ktrq_iov left[KTRQ_TARGET_IOVMAX];
+	size_t done, total;
+	int error, i;
+
+	if (t == NULL || iovcnt < 0 || iovcnt > KTRQ_TARGET_IOVMAX ||
+	    (iov == NULL && iovcnt > 0) || cred == NULL)
+		return (EINVAL);
+	total = 0;
+	for (i = 0; i < iovcnt; i++) {
+		left[i] = iov[i];
+		total += iov[i].len;
+	}
+	while (total > 0) {
+		done = 0;
+		error = t->t_ops.write(t->t_arg, left, iovcnt, cred, &done);
+		if (error != 0)
+			return (error);
+		if (done == 0 || done > total)
+			return (EIO);
+		total -= done;
+		iovcnt = iov_advance(left, iovcnt, done);
+	}
+	return (0);
+}
+
+const struct ktrq_target_ops *
+ktrq__target_ops(const struct ktrq_target *t)
+{
+
+	return (&t->t_ops);
+}
+
+void *
+ktrq__target_arg(const struct ktrq_target *t)
+{
+
+	return (t->t_arg);
+}

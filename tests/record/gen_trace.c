@@ -1,0 +1,301 @@
+/*
+ * Writes the trace files the ktrq-dump CLI tests read: golden.ktr, which
+ * has every record type, a drop flag, version-0 records and the corner
+ * cases of the printer, and a set of corrupt files, each a known good
+ * prefix followed by one bad record, so the tests can check both what is
+ * printed before the error and the offset the error names.
+ *
+ * Records are built with the library's encoders, except the version-0
+ * headers, which the encoders never produce and which are therefore
+ * written byte by byte here.  Generating the files at build time keeps
+ * binary blobs out of the tree while every byte stays reviewable.
+ *
+ * usage: gen_trace OUTDIR
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ktrq/record.h"
+
+/* Offset of the bad record in every corrupt file: the prefix's size. */
+#define	PREFIX_SIZE	176
+
+struct who {
+	int32_t		pid;
+	const char	*comm;
+	int64_t		tid;
+};
+
+static const struct who A = { 101, "sh", 100001 };
+static const struct who B = { 202, "a-very-long-command-name", 200002 };
+static const struct who C = { 303, "exactly-19-chars-xx", 300003 };
+static const struct who D = { 404, "old", 400004 };
+
+static const char *outdir;
+
+static void
+die(const char *what)
+{
+
+	fprintf(stderr, "gen_trace: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void
+put(FILE *f, const void *p, size_t n)
+{
+
+	if (n != 0 && fwrite(p, 1, n, f) != n)
+		die("write");
+}
+
+static void
+hdr_init(struct ktrq_rec_hdr *h, const struct who *w, int type,
+    int64_t sec, int64_t nsec, size_t len)
+{
+
+	memset(h, 0, sizeof(*h));
+	h->len = (int32_t)len;
+	h->type = (uint16_t)type;
+	h->pid = w->pid;
+	/* Unterminated when long: the encoder must cope. */
+	strncpy(h->comm, w->comm, sizeof(h->comm));
+	h->sec = sec;
+	h->nsec = nsec;
+	h->tid = w->tid;
+	h->cpu = 3;
+}
+
+/* One v1 record: header then payload. */
+static void
+rec(FILE *f, const struct who *w, int type, int64_t sec, int64_t nsec,
+    const void *payload, size_t len)
+{
+	struct ktrq_rec_hdr h;
+	uint8_t hb[KTRQ_REC_HDR_V1_SIZE];
+
+	hdr_init(&h, w, type, sec, nsec, len);
+	put(f, hb, ktrq_rec_hdr_encode(hb, &h));
+	put(f, payload, len);
+}
+
+static void
+le(uint8_t *p, uint64_t v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* One v0 record, header laid out by hand (56 bytes, timeval). */
+static void
+rec_v0(FILE *f, const struct who *w, int type, int64_t sec, int64_t usec,
+    const void *payload, size_t len)
+{
+	uint8_t hb[KTRQ_REC_HDR_V0_SIZE];
+
+	memset(hb, 0, sizeof(hb));
+	le(hb + 0, len, 4);
+	le(hb + 4, (uint64_t)type, 2);
+	le(hb + 8, (uint64_t)w->pid, 4);
+	memcpy(hb + 12, w->comm, strlen(w->comm));	/* short names only */
+	le(hb + 32, (uint64_t)sec, 8);
+	le(hb + 40, (uint64_t)usec, 8);
+	le(hb + 48, (uint64_t)w->tid, 8);
+	put(f, hb, sizeof(hb));
+	put(f, payload, len);
+}
+
+static void
+call(FILE *f, const struct who *w, int type, int64_t sec, int64_t nsec,
+    int code, int narg, const uint64_t *args)
+{
+	struct ktrq_rec_syscall s;
+	uint8_t p[KTRQ_REC_SYSCALL_SIZE(KTRQ_REC_MAXARGS)];
+
+	memset(&s, 0, sizeof(s));
+	s.code = (int16_t)code;
+	s.narg = (int16_t)narg;
+	if (narg > 0)
+		memcpy(s.args, args, sizeof(uint64_t) * (size_t)narg);
+	rec(f, w, type, sec, nsec, p, ktrq_rec_syscall_encode(p, &s));
+}
+
+static void
+ret(FILE *f, const struct who *w, int64_t sec, int64_t nsec, int code,
+    int error, int64_t retval)
+{
+	struct ktrq_rec_sysret s = { (int16_t)code, 0, error, retval };
+	uint8_t p[KTRQ_REC_SYSRET_SIZE];
+
+	rec(f, w, KTR_SYSRET, sec, nsec, p, ktrq_rec_sysret_encode(p, &s));
+}
+
+static void
+genio(FILE *f, const struct who *w, int64_t sec, int64_t nsec, int fd,
+    int rw, const char *data, size_t len)
+{
+	struct ktrq_rec_genio g = { fd, rw };
+	uint8_t p[KTRQ_REC_GENIO_SIZE + 128];
+
+	ktrq_rec_genio_encode(p, &g);
+	memcpy(p + KTRQ_REC_GENIO_SIZE, data, len);
+	rec(f, w, KTR_GENIO, sec, nsec, p, KTRQ_REC_GENIO_SIZE + len);
+}
+
+static void
+psig(FILE *f, const struct who *w, int64_t sec, int64_t nsec, int signo,
+    uint64_t action, int code, uint32_t m0, uint32_t m1)
+{
+	struct ktrq_rec_psig s = { signo, action, code, { m0, m1, 0, 0 } };
+	uint8_t p[KTRQ_REC_PSIG_SIZE];
+
+	rec(f, w, KTR_PSIG, sec, nsec, p, ktrq_rec_psig_encode(p, &s));
+}
+
+static void
+csw(FILE *f, const struct who *w, int type, int64_t sec, int64_t nsec,
+    int out, int user)
+{
+	struct ktrq_rec_csw c = { out, user };
+	uint8_t p[KTRQ_REC_CSW_SIZE];
+
+	rec(f, w, type, sec, nsec, p, ktrq_rec_csw_encode(p, &c));
+}
+
+/* Records 1 and 2 of golden.ktr; PREFIX_SIZE bytes. */
+static void
+prefix(FILE *f)
+{
+	static const uint64_t wargs[] = { 1, 0x7fffffffe000, 12 };
+
+	call(f, &A, KTR_SYSCALL, 1000, 500, 4, 3, wargs);	/* 96 */
+	ret(f, &A, 1000, 1000, 4, 0, 12);			/* 80 */
+}
+
+static void
+golden(FILE *f)
+{
+	static const uint64_t oargs[] = { 0x400000, 0, 0x1b6 };
+	static const uint64_t largs[] = { 3, (uint64_t)-5, 1 };
+	static const uint64_t many[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+	static const uint64_t zero[] = { 0 };
+	static const char text[] = "hello \"world\"\n\tx\\y\001\377";
+	/* 100 bytes, no newline: wraps at 64 columns. */
+	static const char fox[] = "The quick brown fox jumps over the lazy "
+	    "dog. The quick brown fox jumps over the lazy dog. The quick ";
+	uint8_t user[20];
+	size_t i;
+
+	prefix(f);
+	call(f, &A, KTR_SYSCALL, 1000, 2000, 5, 3, oargs);
+	rec(f, &A, KTR_NAMEI, 1000, 3000, "/etc/passwd", 11);
+	ret(f, &A, 1000, 4000, 5, 2, -1);
+	call(f, &A, KTR_SYSCALL, 1000, 5000, 20, 0, NULL);
+	ret(f, &A, 1000, 6000, 20, 0, 101);
+	call(f, &A, KTR_SYSCALL, 1000, 7000, 478, 3, largs);
+	ret(f, &A, 1000, 8000, 478, 0, -5);
+	genio(f, &A, 1000, 9000, 1, 1, text, sizeof(text) - 1);
+	genio(f, &A, 1000, 10000, 0, 0, "", 0);
+	genio(f, &A, 1000, 11000, 5, 0, fox, sizeof(fox) - 1);
+	call(f, &B, KTR_SYSCALL | KTR_DROP, 1001, 0, 999, 8, many);
+	ret(f, &B, 1001, 500000000, 999, -1, 0);
+	psig(f, &B, 1001, 600000000, 2, 0x401000, 65537, 0x2, 0);
+	psig(f, &B, 1001, 700000000, 30, 0x402000, 0, 0x80000000, 0x1);
+	psig(f, &B, 1001, 800000000, 15, 0, 0, 0, 0);
+	psig(f, &B, 1001, 900000000, 13, 1, 0, 0, 0);
+	csw(f, &C, KTR_CSW, 1002, 0, 1, 1);
+	csw(f, &C, KTR_CSW, 1002, 1, 0, 0);
+	for (i = 0; i < sizeof(user); i++)
+		user[i] = (uint8_t)i;
+	rec(f, &C, KTR_USER, 1002, 250000000, user, sizeof(user));
+	rec(f, &C, 9, 1002, 500000000, "abc", 3);
+	/* v0, payload shorter than the 8 bytes read ahead. */
+	rec_v0(f, &D, KTR_NAMEI, 999, 250, "/tmp", 4);
+	rec_v0(f, &D, KTR_CSW, 999, 500, "\0\0\0\0\1\0\0\0", 8);
+	call(f, &A, KTR_SYSCALL, 1003, 0, 1, 1, zero);
+}
+
+/* A v1 header with the given length and type, into hb. */
+static void
+bad_hdr(uint8_t hb[KTRQ_REC_HDR_V1_SIZE], int type, int32_t len)
+{
+	struct ktrq_rec_hdr h;
+
+	hdr_init(&h, &A, type, 1004, 0, 0);
+	h.len = len;
+	ktrq_rec_hdr_encode(hb, &h);
+}
+
+/* A corrupt file: the good prefix (unless bare), then `n` bytes of `bad`. */
+static void
+corrupt(const char *name, int bare, const void *bad, size_t n)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", outdir, name);
+	if ((f = fopen(path, "wb")) == NULL)
+		die(path);
+	if (!bare)
+		prefix(f);
+	put(f, bad, n);
+	if (fclose(f) != 0)
+		die(path);
+}
+
+static void
+corrupt_files(void)
+{
+	uint8_t b[KTRQ_REC_HDR_V1_SIZE + 32];
+
+	memset(b, 0, sizeof(b));
+	corrupt("empty.ktr", 1, b, 0);
+	bad_hdr(b, KTR_SYSRET, 16);
+	corrupt("trunc_hdr.ktr", 0, b, 30);
+	corrupt("trunc_hdr0.ktr", 1, b, 5);
+	corrupt("trunc_payload.ktr", 0, b, KTRQ_REC_HDR_V1_SIZE + 5);
+	bad_hdr(b, KTR_SYSRET, 17);
+	corrupt("bad_ret_len.ktr", 0, b, KTRQ_REC_HDR_V1_SIZE + 17);
+	bad_hdr(b, KTR_SYSRET, -1);
+	corrupt("neg_len.ktr", 0, b, KTRQ_REC_HDR_V1_SIZE + 16);
+	bad_hdr(b, KTR_SYSRET, KTRQ_REC_MAXLEN + 1);
+	corrupt("absurd_len.ktr", 0, b, KTRQ_REC_HDR_V1_SIZE + 16);
+	bad_hdr(b, KTR_SYSRET, 16);
+	b[6] = 2;	/* version field */
+	corrupt("bad_version.ktr", 0, b, KTRQ_REC_HDR_V1_SIZE + 16);
+	bad_hdr(b, KTR_SYSRET, 16);
+	le(b + 40, 1000000000, 8);	/* nsec not normalised */
+	corrupt("bad_time.ktr", 0, b, KTRQ_REC_HDR_V1_SIZE + 16);
+	/* A v0 header, complete, whose 4-byte payload stops after 2. */
+	memset(b, 0, sizeof(b));
+	le(b, 4, 4);
+	le(b + 4, KTR_NAMEI, 2);
+	corrupt("trunc_v0_payload.ktr", 0, b, KTRQ_REC_HDR_V0_SIZE + 2);
+	corrupt("trunc_v0_hdr.ktr", 0, b, KTRQ_REC_HDR_V0_SIZE - 6);
+}
+
+int
+main(int argc, char **argv)
+{
+	char path[4096];
+	FILE *f;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: gen_trace OUTDIR\n");
+		return (2);
+	}
+	outdir = argv[1];
+	snprintf(path, sizeof(path), "%s/golden.ktr", outdir);
+	if ((f = fopen(path, "wb")) == NULL)
+		die(path);
+	golden(f);
+	if (fclose(f) != 0)
+		die(path);
+	corrupt_files();
+	return (0);
+}
