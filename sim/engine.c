@@ -770,6 +770,15 @@ sim_os(struct sim *s)
 	return (&s->os);
 }
 
+struct sim *
+sim_of(const struct ktrq_os *os)
+{
+
+	if (os == NULL || os->mtx_init != sim_mtx_init)
+		return (NULL);
+	return (os->cookie);
+}
+
 /* After a failure: make every unfinished thread go away. */
 static void
 abandon_all(struct sim *s)

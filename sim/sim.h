@@ -111,6 +111,8 @@ void	sim_destroy(struct sim *);
 
 /* The layer table of this simulator (valid until sim_destroy). */
 struct ktrq_os *sim_os(struct sim *);
+/* The simulator behind a table from sim_os(), or NULL for another table. */
+struct sim *sim_of(const struct ktrq_os *);
 
 /*
  * Run fn(arg) as simulated thread 1 on the calling OS thread, and every
