@@ -77,6 +77,21 @@ replay_next(struct sim *s, enum sim_choice kind, uint64_t n, const char *site)
 	return (sim__record(s, kind, n, d->value, site));
 }
 
+/* A fuzzer's bytes as choices: just enough bytes for n options. */
+static uint64_t
+bytes_next(struct sim *s, uint64_t n)
+{
+	uint64_t v;
+	unsigned shift;
+
+	for (v = 0, shift = 0; shift < 64 && (n - 1) >> shift != 0;
+	    shift += 8)
+		if (s->bytes_pos < s->p.choice_len)
+			v |= (uint64_t)s->p.choice_bytes[s->bytes_pos++] <<
+			    shift;
+	return (v % n);
+}
+
 uint64_t
 sim_choose(struct sim *s, enum sim_choice kind, uint64_t n, const char *site)
 {
@@ -85,6 +100,8 @@ sim_choose(struct sim *s, enum sim_choice kind, uint64_t n, const char *site)
 		return (0);
 	if (s->replay != NULL)
 		return (replay_next(s, kind, n, site));
+	if (s->p.choice_bytes != NULL)
+		return (sim__record(s, kind, n, bytes_next(s, n), site));
 	return (sim__record(s, kind, n, sim__rng_below(&s->rng, n), site));
 }
 

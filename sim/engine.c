@@ -234,7 +234,7 @@ pick_next(struct sim *s)
 	}
 	if (n == 1)
 		return (s->threads[ids[0]]);
-	if (s->replay != NULL)
+	if (s->replay != NULL || s->p.choice_bytes != NULL)
 		i = sim_choose(s, SIM_CH_RUN, (uint64_t)n, "run");
 	else {
 		i = s->strat->pick(s->strat_state, ids, (uint64_t)n,

@@ -29,6 +29,7 @@
 #define	ACT_FORK	0x04
 #define	ACT_WFAULTS	0x08	/* write errors on the first target */
 #define	ACT_TWOTARGETS	0x10
+#define	ACT_EXEC	0x20	/* control may exec set-id images */
 
 #define	TAG_STRIDE	100000
 #define	PID_CTL		1
@@ -66,12 +67,17 @@ static const struct scenario_def defs[] = {
 	{ "control-race", "SET, CLEAR, CLEARFILE and DESCEND racing posts",
 	    { "control-race", 3, 1, 8, 4, 200, 0, 0 },
 	    ACT_CONTROL | ACT_TWOTARGETS, 0, 8, 0 },
+	{ "chaos", "every actor at once: resizes, control with set-id "
+	    "exec, forks, write errors, two targets (the fuzzers' scenario)",
+	    { "chaos", 2, 2, 6, 3, 200, 100, 0 },
+	    ACT_RESIZE | ACT_CONTROL | ACT_FORK | ACT_WFAULTS |
+	    ACT_TWOTARGETS | ACT_EXEC, 3, 4, 2 },
 };
 #define	NDEFS	(sizeof(defs) / sizeof(defs[0]))
 
 static const char *const names[NDEFS + 1] = {
 	"mixed", "exhaustion", "resize-storm", "write-error", "sync-heavy",
-	"fork-exit", "control-race", NULL
+	"fork-exit", "control-race", "chaos", NULL
 };
 
 static const struct scenario_def *
@@ -453,7 +459,8 @@ control_one(struct world *w)
 	struct ktrq_target *t;
 	int op, pid;
 
-	op = (int)sim_choose(r->s, SIM_CH_WORKLOAD, 5, "control op");
+	op = (int)sim_choose(r->s, SIM_CH_WORKLOAD,
+	    (w->def->actors & ACT_EXEC) ? 6 : 5, "control op");
 	pid = ktrq_proc_pid(w->procs[sim_choose(r->s, SIM_CH_WORKLOAD,
 	    (uint64_t)w->nprocs, "control pid")]);
 	t = w->tgt[sim_choose(r->s, SIM_CH_WORKLOAD, (uint64_t)w->ntgt,
@@ -472,6 +479,11 @@ control_one(struct world *w)
 	case 3:
 		(void)ktrq_ktrace(w->ctltd, t, KTROP_SET | KTRFLAG_DESCEND,
 		    KTRFAC_ALL | KTRFAC_INHERIT, -PID_BASE);
+		break;
+	case 5:
+		(void)ktrq_proc_exec(w->procs[sim_choose(r->s,
+		    SIM_CH_WORKLOAD, (uint64_t)w->nprocs, "exec pid")],
+		    "setid", 1);
 		break;
 	default:
 		(void)ktrq_ktrace(w->ctltd, t, KTROP_SET,

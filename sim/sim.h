@@ -82,6 +82,14 @@ struct sim_params {
 	unsigned		 fault_enable_permille; /* site on per run */
 	unsigned		 fault_fire_permille;   /* fires when on */
 	uint64_t		 max_steps;	/* livelock bound */
+	/*
+	 * Fuzzing: when not NULL, every decision (thread picks included)
+	 * is read from these bytes instead of the strategy and the seed,
+	 * little-endian, as few bytes as the number of options needs; once
+	 * they run out every decision is 0.  Must outlive the run.
+	 */
+	const uint8_t		*choice_bytes;
+	size_t			 choice_len;
 };
 
 /* Defaults: random strategy, pthread vehicle, no faults, 10^6 steps. */

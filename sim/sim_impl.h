@@ -106,6 +106,7 @@ struct sim {
 	struct sim_schedule	 recorded;
 	const struct sim_schedule *replay;
 	size_t			 replay_pos;
+	size_t			 bytes_pos;	/* into p.choice_bytes */
 	uint64_t		 hash;
 
 	/* The end. */
