@@ -4,9 +4,9 @@
  *
  *  1. FIFO: the worker takes requests in the order they entered the todo
  *     list, and records are written in that order, one writer at a time,
- *     each only after the worker took it (so a synchronous record lies
- *     between its thread's earlier and later ones, and no fast path wrote
- *     around a request the worker held).
+ *     each only after it was taken (so a synchronous record lies between
+ *     its thread's earlier and later ones, and no fast path wrote around
+ *     a request the worker held).
  *  2. The trace is exactly the successful writes, in order: same pid,
  *     tid, type and flags, and the payload carries the tag of the post
  *     that made it; every thread's tags increase.
@@ -151,8 +151,14 @@ on_take(struct oracle *o, const struct ev *e, size_t i)
 	return (1);
 }
 
+/*
+ * A request is written after it was taken.  A poster may also write its
+ * own request without the worker (a "write at once" fast path) only in
+ * its turn: as the next request in FIFO order, which then counts as its
+ * take.
+ */
 static int
-on_write_begin(struct oracle *o, const struct ev *e)
+on_write_begin(struct oracle *o, const struct ev *e, size_t i)
 {
 	struct req *q = req_of(o, e->serial);
 
@@ -163,15 +169,19 @@ on_write_begin(struct oracle *o, const struct ev *e)
 		return (fail(o, "two writers: request %" PRIu64 " (tag %"
 		    PRIu32 ") began while %" PRIu64 " was being written",
 		    e->serial, q->tag, o->writer));
-	if (q->take == 0)
-		return (fail(o, "request %" PRIu64 " (tag %" PRIu32 ", %s) "
-		    "written before the worker took it off the todo list",
-		    e->serial, q->tag, q->sync ? "sync" : "async"));
 	if (e->serial <= o->last_wbegin)
 		return (fail(o, "order: request %" PRIu64 " (tag %" PRIu32
 		    ") written after request %" PRIu64 ", which entered the "
-		    "todo list later", o->last_wbegin, req_of(o,
-		    o->last_wbegin)->tag, e->serial));
+		    "todo list later", e->serial, q->tag, o->last_wbegin));
+	if (q->take == 0) {
+		if (e->serial != o->last_take + 1)
+			return (fail(o, "request %" PRIu64 " (tag %" PRIu32
+			    ", %s) written out of turn, before request %"
+			    PRIu64 " was taken", e->serial, q->tag, q->sync ?
+			    "sync" : "async", o->last_take + 1));
+		o->last_take = e->serial;
+		q->take = i + 1;
+	}
 	o->last_wbegin = e->serial;
 	o->writer = e->serial;
 	return (1);
@@ -225,7 +235,7 @@ on_probe(struct oracle *o, const struct ev *e, size_t i)
 	case KTRQ_PROBE_TAKE:
 		return (on_take(o, e, i));
 	case KTRQ_PROBE_WRITE_BEGIN:
-		return (on_write_begin(o, e));
+		return (on_write_begin(o, e, i));
 	case KTRQ_PROBE_WRITE_END:
 		return (on_write_end(o, e, i));
 	case KTRQ_PROBE_DROP:
