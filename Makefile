@@ -1,5 +1,5 @@
 # Thin wrapper over CMake: the two commands of the README's quick start.
-#   make run    build, then run the main job
+#   make run    build, then run the main job (a seeded race simulation)
 #   make test   build, then run the whole ctest suite (unit, cli, memcheck,
 #               helgrind labels)
 BUILD	?= build
@@ -19,8 +19,10 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# The main job: a seeded race simulation of the core, with its summary.
 run: build
-	$(BUILD)/bin/ktrq-pingpong
+	$(BUILD)/bin/ktrq-sim sweep --scenario mixed --seeds 1:2000 \
+	    --strategy pct --jobs $(JOBS)
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

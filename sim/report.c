@@ -80,6 +80,13 @@ report_ok(const struct run_report *r, char *why, size_t len)
 		why[0] = '\0';
 	if (!r->expect_known)
 		return (r->out->ok);
+	if (r->out->sim.status == SIM_REPLAY_MISMATCH) {
+		if (why != NULL)
+			snprintf(why, len, "the program asked other questions "
+			    "than the schedule answers: the file was edited, "
+			    "or the code changed since it was recorded");
+		return (0);
+	}
 	if (r->out->trace_hash != r->expect_trace ||
 	    strcmp(res, r->expect_result) != 0) {
 		if (why != NULL)
@@ -229,9 +236,15 @@ report_text(FILE *f, const struct run_report *r)
 	text_counts(f, r);
 	if (report_ok(r, why, sizeof(why))) {
 		fprintf(f, "result: ok\n");
-		if (r->schedule_path != NULL)
+		if (r->schedule_path != NULL && (r->replay_of == NULL ||
+		    strcmp(r->schedule_path, r->replay_of) != 0))
 			fprintf(f, "schedule:      %s\n", r->schedule_path);
 		return;
+	}
+	if (o->events != NULL && o->events[0] != '\0') {
+		/* The failing run's own history, before the verdict. */
+		fprintf(f, "events (the log the oracle judged):\n");
+		put_indented(f, o->events);
 	}
 	fprintf(f, "result: VIOLATION (%s)\n", why[0] != '\0' ?
 	    "replay diverged" : report_result_name(o));
@@ -271,7 +284,7 @@ json_str(FILE *f, const char *s)
 			fputs("\\r", f);
 			break;
 		default:
-			/* Control bytes and non-ASCII: \u escapes stay valid. */
+			/* Control bytes, non-ASCII: \u keeps JSON valid. */
 			if (*p < 0x20 || *p >= 0x7f)
 				fprintf(f, "\\u%04x", *p);
 			else
@@ -388,6 +401,8 @@ report_json(FILE *f, const struct run_report *r)
 	json_text(f, "message", why[0] != '\0' ? why : o->sim.message,
 	    &first);
 	json_text(f, "verdict", o->verdict, &first);
+	if (o->events != NULL)
+		json_text(f, "events", o->events, &first);
 	if (r->schedule_path != NULL) {
 		json_text(f, "schedule_file", r->schedule_path, &first);
 		snprintf(cmd, sizeof(cmd), "%s replay %s", REPORT_PROG,

@@ -27,8 +27,8 @@ struct run_report {
 	const struct sim_params	*simp;
 	const struct scn_outcome *out;
 	const char		*replay_of;	/* replay: the file read */
-	const char		*schedule_path;	/* saved here, or NULL */
-	const char		*save_error;	/* why saving failed, or NULL */
+	const char		*schedule_path;	/* or NULL */
+	const char		*save_error;	/* why not, or NULL */
 	/* Replay: what the recorded run ended with, when the file says. */
 	int			 expect_known;
 	uint64_t		 expect_trace;

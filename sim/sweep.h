@@ -14,7 +14,7 @@
 
 struct sweep_opts {
 	struct scn_params	 sp;
-	struct sim_params	 simp;		/* seed ignored: from the range */
+	struct sim_params	 simp;	/* seed: from the range */
 	uint64_t		 first, last;	/* seeds, inclusive */
 	unsigned		 jobs;		/* 1: in this process */
 	unsigned		 shard, nshards; /* keep (seed-first)%n == i */

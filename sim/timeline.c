@@ -22,8 +22,8 @@
 #include "report.h"
 #include "timeline.h"
 
-#define	TL_MAXMTX	32	/* distinct mutex names; more share the last */
-#define	TL_MAXNEST	8	/* holds of one name by one thread at once */
+#define	TL_MAXMTX	32	/* mutex names; more share the last */
+#define	TL_MAXNEST	8	/* holds of one name by one thread */
 #define	TL_MAXNOTES	16
 #define	TL_NAMELEN	64
 
@@ -56,7 +56,7 @@ struct tl_thread {
 struct timeline {
 	FILE		*f;
 	uint64_t	 nev;
-	int		 cur;		/* the running thread, 0: none */
+	int		 cur;		/* running thread, 0: none */
 	uint64_t	 step, vclock;	/* latest seen */
 	struct tl_thread th[SIM_MAXTHREADS + 1];
 	char		 mtx[TL_MAXMTX][TL_NAMELEN];
@@ -317,6 +317,12 @@ probe_name(enum ktrq_probe_kind k)
 		return ("write begin");
 	case KTRQ_PROBE_WRITE_END:
 		return ("write end");
+	case KTRQ_PROBE_CAPTURE:
+		return ("capture");
+	case KTRQ_PROBE_NOBUFS:
+		return ("nobufs");
+	case KTRQ_PROBE_DETACH:
+		return ("detach");
 	default:
 		/* Kinds added later still show, under a neutral name. */
 		return ("probe");

@@ -31,7 +31,8 @@ struct timeline *timeline_open(const char *path, char *err, size_t errlen);
 void	timeline_hooks(struct timeline *, struct scn_hooks *);
 
 /* A key/value shown in the file's otherData (run parameters). */
-void	timeline_note(struct timeline *, const char *key, const char *value);
+void	timeline_note(struct timeline *, const char *key,
+	    const char *value);
 
 /*
  * Close the spans still open at the last step, name the tracks, finish

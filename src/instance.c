@@ -137,6 +137,7 @@ static int
 start_pool_size(const struct ktrq_config *cf, uint32_t *sizep)
 {
 	const struct ktrq_os *os = cf->os;
+	const char *msg;
 	long long v;
 	int error;
 
@@ -152,8 +153,11 @@ start_pool_size(const struct ktrq_config *cf, uint32_t *sizep)
 		return (0);
 	}
 	if (error != 0 || v < 1 || v > KTRQ_POOL_MAX) {
-		os->log(os->cookie, KTRQ_LOG_ERR, "KTRQ_REQUEST_POOL must be "
-		    "an integer from 1 to 1000000");
+		msg = "KTRQ_REQUEST_POOL must be an integer from 1 to 1000000";
+		if (cf->log != NULL)
+			cf->log(cf->log_arg, KTRQ_LOG_ERR, msg);
+		else
+			os->log(os->cookie, KTRQ_LOG_ERR, msg);
 		return (EINVAL);
 	}
 	*sizep = (uint32_t)v;

@@ -20,6 +20,27 @@
 
 #include "ktrq_impl.h"
 
+/* A write's errno as an event-point outcome that cannot be misread. */
+static int
+outcome_of(int error)
+{
+
+	switch (error) {
+	case 0:
+		return (0);
+	case KTRQ__ECLEARED:
+		return (ENXIO);
+	case ENOENT:
+	case EALREADY:
+	case ENOBUFS:
+	case EINVAL:
+	case ENXIO:
+		return (EIO);
+	default:
+		return (error);
+	}
+}
+
 /*
  * Queue the filled synchronous request `req` and write it in the caller's
  * context when the worker reaches it.  Returns 0 (written), ENXIO (its
@@ -57,5 +78,5 @@ ktrq__sync_post(struct ktrq *k, struct ktr_request *req)
 	req->kr_state = KR_DONE;
 	ktrq__wakeup(k, &req->kr_state);
 	KTRQ_UNLOCK(k);
-	return (error == KTRQ__ECLEARED ? ENXIO : error);
+	return (outcome_of(error));
 }

@@ -52,8 +52,10 @@ fault_allow(struct faulttarget *f, size_t total)
 	if (ft->short_write != 0 && allow > ft->short_write)
 		allow = ft->short_write;
 	if (ft->fail_after_bytes != 0) {
-		if (f->f_bytes >= ft->fail_after_bytes)
+		if (f->f_bytes >= ft->fail_after_bytes) {
+			f->f_pending = 0;	/* the record is abandoned */
 			return (-1);
+		}
 		if (allow > ft->fail_after_bytes - f->f_bytes)
 			allow = ft->fail_after_bytes - f->f_bytes;
 	}
@@ -85,8 +87,12 @@ fault_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 			part[n].len = left;
 		left -= part[n].len;
 	}
-	if ((error = ktrq_target_write(f->f_inner, part, n, cred)) != 0)
+	if ((error = ktrq_target_write(f->f_inner, part, n, cred)) != 0) {
+		ktrq__lock(f->f_os, f->f_mtx);
+		f->f_pending = 0;	/* the record is abandoned */
+		ktrq__unlock(f->f_os, f->f_mtx);
 		return (error);
+	}
 	ktrq__lock(f->f_os, f->f_mtx);
 	f->f_bytes += (uint64_t)allow;
 	f->f_pending -= (size_t)allow;

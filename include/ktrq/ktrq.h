@@ -354,10 +354,12 @@ int	ktrq_ktrace(struct ktrq_thread *td, struct ktrq_target *t, int ops,
  *		next record carries KTR_DROP;
  *   EINVAL	bad arguments (NULL td, narg out of range, utrace longer
  *		than KTRQ_REC_USER_MAX, ...); nothing is counted;
- *   ENXIO	synchronous genio only: tracing stopped before it could
- *		write (counted as cleared);
+ *   ENXIO	tracing of the process stopped (a detach) after the
+ *		event was taken and before it was queued or, for a
+ *		synchronous genio, written; counted as cleared;
  *   other	synchronous genio only: the write failed with this errno
- *		(counted; the write-error policy ran).
+ *		(counted; the write-error policy ran); a target errno that
+ *		would read as one of the codes above is returned as EIO.
  * Every event counted as posted is eventually exactly one of written,
  * dropped_exhausted, dropped_write_error or dropped_cleared.
  */

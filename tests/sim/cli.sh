@@ -1,0 +1,209 @@
+#!/bin/sh
+# Command-line checks of ktrq-sim that compare outputs of several runs.
+#
+#   cli.sh CASE SIM WORKDIR [PYTHON]
+#
+# Each case runs in WORKDIR/CASE (created empty), so cases may run in
+# parallel; a case prints what went wrong and exits non-zero.  PYTHON,
+# when given, checks JSON files (python3 -m json.tool and
+# check_timeline.py next to this script).
+
+set -u
+case_name=$1
+SIM=$2
+dir=$3/$1
+PYTHON=${4:-}
+here=$(cd "$(dirname "$0")" && pwd)
+
+rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" || exit 1
+
+die() {
+	echo "cli.sh $case_name: $*" >&2
+	exit 1
+}
+
+# expect_rc WANT CMD...: run CMD (stdout to out, stderr to err).
+# Its variables are prefixed: sh has no locals, and callers keep theirs.
+expect_rc() {
+	_er_want=$1
+	shift
+	"$@" >out 2>err
+	_er_rc=$?
+	[ "$_er_rc" -eq "$_er_want" ] || {
+		cat out err >&2
+		die "'$*' exited $_er_rc, want $_er_want"
+	}
+}
+
+# The value after "KEY:" in file $2.
+field() {
+	sed -n "s/^$1: *//p" "$2" | head -n 1
+}
+
+json_ok() {
+	[ -z "$PYTHON" ] && return 0
+	"$PYTHON" -m json.tool "$1" >/dev/null || die "$1 is not valid JSON"
+}
+
+run_twice() {
+	expect_rc 0 "$SIM" run --scenario mixed --seed 42 --trace-out a.ktr \
+	    --timeline a.json
+	mv out a.out
+	expect_rc 0 "$SIM" run --scenario mixed --seed 42 --trace-out b.ktr \
+	    --timeline b.json
+	cmp a.out out || die "two runs printed different reports"
+	cmp a.ktr b.ktr || die "two runs wrote different traces"
+	cmp a.json b.json || die "two runs drew different timelines"
+	[ -s a.ktr ] || die "empty trace file"
+	grep -q '^result: ok$' out || die "no 'result: ok'"
+	grep -Eq '^trace hash: +[0-9a-f]{16}$' out || die "no trace hash"
+}
+
+replay() {
+	expect_rc 0 "$SIM" run --scenario resize-storm --seed 9 \
+	    --schedule-out s.sched
+	want=$(field "trace hash" out)
+	wsched=$(field "schedule hash" out)
+	[ -s s.sched ] || die "no schedule saved"
+	expect_rc 0 "$SIM" replay s.sched --vehicle fiber
+	got=$(field "trace hash" out)
+	[ "$got" = "$want (matches the recorded run)" ] ||
+	    die "replay trace hash '$got', want '$want'"
+	[ "$(field "schedule hash" out)" = "$wsched" ] ||
+	    die "replay schedule hash differs"
+}
+
+# The decisions do not depend on how threads are carried.
+vehicles() {
+	expect_rc 0 "$SIM" run --seed 5 --vehicle pthread
+	grep -v '^vehicle:' out >p.out
+	expect_rc 0 "$SIM" run --seed 5 --vehicle fiber
+	grep -v '^vehicle:' out >f.out
+	cmp p.out f.out || die "pthread and fiber runs differ"
+}
+
+violation() {
+	expect_rc 1 "$SIM" run --seed 3 --max-steps 60
+	grep -q '^result: VIOLATION (step limit)$' out ||
+	    die "no step-limit verdict"
+	grep -q '^replay: ktrq-sim replay ktrq-sim-mixed-3.sched$' out ||
+	    die "no replay command"
+	[ -s ktrq-sim-mixed-3.sched ] || die "failing schedule not saved"
+	expect_rc 1 "$SIM" replay ktrq-sim-mixed-3.sched
+	grep -q '(matches the recorded run)' out ||
+	    die "replay of the failure differs"
+	grep -q '^result: VIOLATION (step limit)$' out ||
+	    die "replay did not reproduce the verdict"
+}
+
+sweep() {
+	expect_rc 0 "$SIM" sweep --scenario mixed --seeds 1:50 --jobs 2
+	[ "$(field runs out)" = 50 ] || die "runs: '$(field runs out)'"
+	[ "$(field failures out)" = 0 ] || die "failures in a good sweep"
+	grep -q '^runs/s: ' out || die "no runs/s"
+	# One process and two must agree on everything but the clock.
+	grep -Ev '^(elapsed|runs/s|decisions/s|sweep):' out >two
+	expect_rc 0 "$SIM" sweep --scenario mixed --seeds 1:50 --jobs 1
+	grep -Ev '^(elapsed|runs/s|decisions/s|sweep):' out >one
+	cmp one two || die "--jobs 1 and --jobs 2 disagree"
+}
+
+shard() {
+	expect_rc 0 "$SIM" sweep --seeds 10:59 --shard 0/2 --jobs 2
+	a=$(field runs out)
+	expect_rc 0 "$SIM" sweep --seeds 10:59 --shard 1/2
+	b=$(field runs out)
+	[ "$((a + b))" -eq 50 ] || die "shards ran $a + $b seeds, want 50"
+	[ "$a" -eq 25 ] || die "shard 0/2 ran $a seeds"
+}
+
+# pthread: a fiber run that fails longjmps off its stack, which ASan
+# builds misread (the fiber vehicle has no sanitizer annotations).
+sweep_fail() {
+	expect_rc 1 "$SIM" sweep --seeds 1:6 --jobs 2 --max-steps 60 --json \
+	    --vehicle pthread
+	json_ok out
+	grep -q '"failures":6' out || die "want 6 failures"
+	for s in 1 2 3 4 5 6; do
+		[ -s ktrq-sim-mixed-$s.sched ] || die "seed $s not saved"
+	done
+	expect_rc 1 "$SIM" replay ktrq-sim-mixed-4.sched
+}
+
+corrupt() {
+	printf 'ktrqsim1 scenario=mixed;!!!!\n' >c.sched
+	expect_rc 2 "$SIM" replay c.sched
+	grep -q 'corrupt' err || die "no 'corrupt' in: $(cat err)"
+	printf 'this is not a schedule\n' >g.sched
+	expect_rc 2 "$SIM" replay g.sched
+	grep -q 'not a ktrq-sim schedule' err || die "garbage: $(cat err)"
+	expect_rc 2 "$SIM" replay no-such-file.sched
+	grep -q 'no-such-file.sched' err || die "missing file: $(cat err)"
+}
+
+version2() {
+	expect_rc 0 "$SIM" run --seed 2 --schedule-out v1.sched
+	sed 's/^ktrqsim1 /ktrqsim2 /' v1.sched >v2.sched
+	expect_rc 2 "$SIM" replay v2.sched
+	grep -q 'version 2' err || die "no version error: $(cat err)"
+}
+
+usage() {
+	for args in "" "bogus" "run --bogus" "run --seed x" "run --seed" \
+	    "run --scenario nope" "run --strategy fast" "run --depth 2" \
+	    "run --vehicle car" "run --sync 1001" "sweep --seeds 1:2 --shard 2/2" \
+	    "sweep --seeds 5:1" "sweep" "replay" "list --seed 1" \
+	    "run --json=yes"; do
+		# shellcheck disable=SC2086
+		expect_rc 2 "$SIM" $args
+		grep -q '^usage: ktrq-sim' err || die "'$args': no usage"
+		[ -s out ] && die "'$args' printed on stdout"
+	done
+	expect_rc 0 "$SIM" --help
+	grep -q '^usage: ktrq-sim' out || die "--help: no usage on stdout"
+}
+
+unwritable() {
+	expect_rc 2 "$SIM" run --trace-out no/such/dir/t.ktr
+	expect_rc 2 "$SIM" run --timeline no/such/dir/t.json
+	expect_rc 2 "$SIM" run --schedule-out no/such/dir/s.sched
+}
+
+list_all() {
+	expect_rc 0 "$SIM" list
+	cp out list.out
+	n=0
+	for s in $(awk '{ print $1 }' list.out); do
+		expect_rc 0 "$SIM" run --scenario "$s" --seed 1
+		n=$((n + 1))
+	done
+	[ "$n" -ge 1 ] || die "no scenarios listed"
+}
+
+timeline() {
+	expect_rc 0 "$SIM" run --scenario sync-heavy --seed 4 --spurious 30 \
+	    --timeouts 50 --timeline t.json
+	json_ok t.json
+	grep -q '"traceEvents"' t.json || die "no traceEvents"
+	grep -q '"thread_name"' t.json || die "no thread_name metadata"
+	grep -q '"name":"write #' t.json || die "no write spans"
+	if [ -n "$PYTHON" ]; then
+		"$PYTHON" "$here/check_timeline.py" t.json >/dev/null ||
+		    die "timeline fails check_timeline.py"
+	fi
+	# A failed run still leaves a whole file.
+	expect_rc 1 "$SIM" run --seed 3 --max-steps 60 --timeline f.json
+	json_ok f.json
+}
+
+json() {
+	expect_rc 0 "$SIM" run --seed 8 --json
+	json_ok out
+	grep -q '"ok":true' out || die "run --json: no ok"
+	expect_rc 0 "$SIM" selfcheck --seed 8 --json
+	json_ok out
+	expect_rc 0 "$SIM" list --json
+	json_ok out
+}
+
+$case_name
