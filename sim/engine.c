@@ -156,6 +156,7 @@ advance_clock(struct sim *s)
 		    t->deadline <= s->vclock) {
 			t->state = TS_RUNNABLE;
 			t->timedout = 1;
+			sim__trace(s, SIM_EV_WAKE, t, "timeout");
 		}
 	}
 }

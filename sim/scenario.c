@@ -324,7 +324,7 @@ struct world {
 	int			 ntgt;
 	struct ktrq_proc	*ctl;
 	struct ktrq_thread	*ctltd;
-	struct ktrq_proc	*procs[16];
+	struct ktrq_proc	*procs[SCN_PROCS_MAX];
 	int			 nprocs;
 	struct poster		 posters[SIM_MAXTHREADS];
 	int			 nposters;
@@ -693,9 +693,10 @@ params_check(const struct scn_params *sp)
 	if (sp == NULL || sp->scenario == NULL ||
 	    def_lookup(sp->scenario) == NULL)
 		return (EINVAL);
-	if (sp->procs < 1 || sp->procs > 16 || sp->threads < 1 ||
-	    sp->threads > 8 || sp->procs * sp->threads > 40 ||
-	    sp->events < 1 || sp->events >= TAG_STRIDE || sp->pool < 1 ||
+	if (sp->procs < 1 || sp->procs > SCN_PROCS_MAX || sp->threads < 1 ||
+	    sp->threads > SCN_THREADS_MAX ||
+	    sp->procs * sp->threads > SCN_POSTERS_MAX ||
+	    sp->events < 1 || sp->events > SCN_EVENTS_MAX || sp->pool < 1 ||
 	    sp->pool > KTRQ_POOL_MAX || sp->sync_permille > 1000 ||
 	    sp->fault_permille > 1000)
 		return (EINVAL);

@@ -21,6 +21,12 @@
 #include "ktrq/ktrq.h"
 #include "sim.h"
 
+/* Bounds of struct scn_params, checked by scn_run. */
+#define	SCN_PROCS_MAX		16
+#define	SCN_THREADS_MAX		8
+#define	SCN_POSTERS_MAX		40	/* procs * threads */
+#define	SCN_EVENTS_MAX		99999
+
 struct scn_params {
 	const char	*scenario;	/* scn_names() */
 	int		 procs;		/* traced processes, >= 1 */
@@ -44,7 +50,7 @@ struct scn_outcome {
 	struct sim_result	 sim;
 	int			 ok;		/* status OK and oracle held */
 	char			 verdict[2048];	/* first broken invariant */
-	struct ktrq_stats	 stats;		/* just before destroy */
+	struct ktrq_stats	 stats;		/* before destroy; 0 if failed */
 	uint64_t		 records;	/* in the trace */
 	uint64_t		 trace_hash;	/* FNV-1a of the trace bytes */
 	uint8_t			*trace;		/* malloc'ed ktrace.out image */
@@ -71,8 +77,9 @@ struct scn_hooks {
  * Run scenario `sp` once under a simulator with `simp` (or replaying
  * `replay`, whose header then supplies nothing: the caller parses it with
  * scn_params_from_schedule first).  Fills *out; free it with
- * scn_outcome_fini.  Returns 0 (the run happened: see out->ok) or an
- * errno for bad parameters.
+ * scn_outcome_fini.  Returns 0 (the run happened: see out->ok) or EINVAL
+ * for parameters outside the SCN_* bounds.  A failed run's objects are
+ * abandoned with its threads (memory the core allocated is not freed).
  */
 int	scn_run(const struct scn_params *sp, const struct sim_params *simp,
 	    const struct sim_schedule *replay, const struct scn_hooks *hooks,

@@ -177,8 +177,9 @@ struct sim_schedule *sim_recorded(struct sim *);
 
 /*
  * Timeline events, for a Chrome trace; NULL hook for none.  `tid` is the
- * simulated thread id, `ts` virtual time plus the step number (so that
- * events in one virtual instant keep their order).
+ * simulated thread id, `step` the scheduling point count (which orders
+ * events within one virtual instant) and `vclock` the virtual time.  A
+ * sleep that times out gets SIM_EV_WAKE with what = "timeout".
  */
 enum sim_ev {
 	SIM_EV_THREAD_START, SIM_EV_THREAD_EXIT,

@@ -1,0 +1,122 @@
+#!/bin/sh
+# The seeded-bug zoo: proves the simulator finds real races in the real
+# core.  Each sim/zoo/NN-name.patch is applied to a fresh copy of the
+# sources (never to the tree, never compiled into the library), ktrq-sim
+# is built from the copy, and every strategy sweeps the mutant's scenario
+# until the oracle reports a failure.
+#
+# usage: sim/zoo/run-zoo.sh [-t TRIALS] [-n MAXSEEDS] [-j JOBS] [-o FILE.md]
+#                           [PATCH...]
+#
+# For each mutant and strategy it runs TRIALS independent trials (seed
+# ranges 1..MAXSEEDS, 1000001.., 2000001.., ...), each searching prefixes
+# of 100, 1000, ... MAXSEEDS seeds for the first failing seed, and prints
+# whether the mutant was caught and the median number of runs to the
+# first failure (">MAX" when a trial found none).  Exit 0 when every
+# mutant was caught by at least one strategy, 1 otherwise.
+set -eu
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+trials=5
+maxseeds=10000
+jobs=2
+out=""
+while getopts t:n:j:o: opt; do
+	case $opt in
+	t) trials=$OPTARG ;;
+	n) maxseeds=$OPTARG ;;
+	j) jobs=$OPTARG ;;
+	o) out=$OPTARG ;;
+	*) echo "usage: $0 [-t TRIALS] [-n MAXSEEDS] [-j JOBS] [-o FILE.md] [PATCH...]" >&2
+	   exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -gt 0 ] || set -- "$top"/sim/zoo/*.patch
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ktrq-zoo.XXXXXX")
+trap 'rm -rf "$work"' EXIT INT TERM
+
+# Build ktrq-sim from a patched copy of the sources; prints its path.
+build_mutant() {
+	patch=$1 dir=$2
+	mkdir -p "$dir"
+	(cd "$top" && tar cf - CMakeLists.txt cmake include src sim tools) |
+	    (cd "$dir" && tar xf -)
+	(cd "$dir" && patch -p1 -s < "$patch")
+	cmake -S "$dir" -B "$dir/b" -DCMAKE_BUILD_TYPE=Release \
+	    -DBUILD_TESTING=OFF -DKTRQ_VALGRIND=OFF >/dev/null
+	cmake --build "$dir/b" -j "$jobs" --target ktrq-sim >/dev/null
+	echo "$dir/b/bin/ktrq-sim"
+}
+
+# First failing seed in [start, start+n-1], or nothing.
+first_failure() {
+	sim=$1 scenario=$2 strategy=$3 start=$4 n=$5
+	(cd "$work/run" && "$sim" sweep --scenario "$scenario" \
+	    --strategy "$strategy" --seeds "$start:$((start + n - 1))" \
+	    --jobs "$jobs" --json 2>/dev/null || true) |
+	    sed -n 's/.*"failed":\[{"seed":\([0-9]*\).*/\1/p'
+}
+
+# Runs to the first failure in one trial, or 0 when none.
+trial() {
+	sim=$1 scenario=$2 strategy=$3 start=$4
+	n=100
+	while :; do
+		[ "$n" -gt "$maxseeds" ] && n=$maxseeds
+		seed=$(first_failure "$sim" "$scenario" "$strategy" "$start" "$n")
+		if [ -n "$seed" ]; then
+			echo $((seed - start + 1))
+			return
+		fi
+		[ "$n" -ge "$maxseeds" ] && break
+		n=$((n * 10))
+	done
+	echo 0
+}
+
+median() {
+	tr ' ' '\n' | sed '/^$/d' | sort -n | awk '
+	    { v[NR] = $1 }
+	    END { if (NR == 0) print "-"; else print v[int((NR + 1) / 2)] }'
+}
+
+mkdir -p "$work/run"
+table="| mutant | scenario | strategy | caught | median runs to first failure |
+| --- | --- | --- | --- | --- |"
+status=0
+for patch in "$@"; do
+	name=$(basename "$patch" .patch)
+	scenario=$(sed -n 's/^Scenario: //p' "$patch")
+	sim=$(build_mutant "$patch" "$work/$name")
+	any=0
+	for strategy in random pct none; do
+		caught=0 runs=""
+		t=0
+		while [ "$t" -lt "$trials" ]; do
+			r=$(trial "$sim" "$scenario" "$strategy" $((t * 1000000 + 1)))
+			if [ "$r" -gt 0 ]; then
+				caught=$((caught + 1))
+				runs="$runs $r"
+			else
+				runs="$runs 999999999"
+			fi
+			t=$((t + 1))
+			rm -f "$work"/run/*.sched
+		done
+		med=$(echo "$runs" | median)
+		[ "$med" = 999999999 ] && med=">$maxseeds"
+		[ "$caught" -gt 0 ] && any=1
+		line="| $name | $scenario | $strategy | $caught/$trials | $med |"
+		echo "$line"
+		table="$table
+$line"
+	done
+	[ "$any" = 1 ] || status=1
+	rm -rf "${work:?}/$name"
+done
+if [ -n "$out" ]; then
+	printf '%s\n' "$table" > "$out"
+fi
+exit $status
