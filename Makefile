@@ -31,5 +31,23 @@ test: build
 test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE 'memcheck|helgrind'
 
+# Benchmarks: a Release build of ktrq-bench alone in $(BENCH_BUILD), then
+# the table; results in $(BENCH_BUILD)/bench/results.{json,csv}.  Pass
+# options with BENCH_ARGS (e.g. BENCH_ARGS=--quick).  docs/performance.md
+BENCH_BUILD ?= build-release
+bench:
+	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release \
+	    -DKTRQ_VALGRIND=OFF -DBUILD_TESTING=OFF >/dev/null
+	@cmake --build $(BENCH_BUILD) -j $(JOBS) --target ktrq-bench
+	$(BENCH_BUILD)/bin/ktrq-bench --out $(BENCH_BUILD)/bench $(BENCH_ARGS)
+
+# The kernel self-test: the core and the Linux backend as a module, loaded
+# in a qemu guest of the installed Debian kernel; installs its packages
+# when missing.  Not part of `make test`; .ci/run runs it.  docs/kernel.md
+.PHONY: kernel-test
+kernel-test: build
+	@sh kernel/install-deps.sh
+	@sh kernel/run-qemu.sh $(BUILD)
+
 clean:
 	rm -rf $(BUILD) build-*

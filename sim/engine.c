@@ -423,15 +423,18 @@ sim_thread_name(void *cookie, char *buf, size_t len)
 static int
 sim_mtx_init(void *cookie, struct ktrq_os_mtx **mp, const char *name)
 {
+	struct sim *s = cookie;
 	struct ktrq_os_mtx *m;
 
-	(void)cookie;
 	if (mp == NULL || name == NULL)
 		return (EINVAL);
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return (ENOMEM);
 	m->magic = MTX_MAGIC;
 	m->name = name;
+	if ((m->next = s->mutexes) != NULL)
+		m->next->prev = m;
+	s->mutexes = m;
 	*mp = m;
 	return (0);
 }
@@ -439,12 +442,18 @@ sim_mtx_init(void *cookie, struct ktrq_os_mtx **mp, const char *name)
 static int
 sim_mtx_destroy(void *cookie, struct ktrq_os_mtx *m)
 {
+	struct sim *s = cookie;
 
-	(void)cookie;
 	if (m == NULL || m->magic != MTX_MAGIC)
 		return (EINVAL);
 	if (m->owner != NULL)
 		return (EBUSY);
+	if (m->next != NULL)
+		m->next->prev = m->prev;
+	if (m->prev != NULL)
+		m->prev->next = m->next;
+	else
+		s->mutexes = m->next;
 	m->magic = 0;
 	free(m);
 	return (0);
@@ -617,35 +626,56 @@ sim_clock_ns(void *cookie)
 	return (s->vclock);
 }
 
-/* Allocations carry their size in front, to account live bytes. */
+/*
+ * Allocations carry a header: their size, to account live bytes and to
+ * catch a free with the wrong size, and links, so that a failed run --
+ * whose threads are abandoned mid-flight -- can still be cleaned up.
+ */
+struct blk {
+	struct blk	*next;
+	struct blk	*prev;
+	uint64_t	 size;
+	uint64_t	 pad;		/* keeps the payload 16-byte aligned */
+};
+
 static void *
 sim_alloc(void *cookie, size_t size)
 {
 	struct sim *s = cookie;
-	uint64_t *p;
+	struct blk *b;
 
 	if (s->faults_armed && sim_fault(s, SIM_FAULT_ALLOC, "alloc"))
 		return (NULL);
-	if ((p = malloc(size + sizeof(*p))) == NULL)
+	if ((b = malloc(size + sizeof(*b))) == NULL)
 		return (NULL);
-	p[0] = size;
+	b->size = size;
+	b->prev = NULL;
+	if ((b->next = s->blocks) != NULL)
+		b->next->prev = b;
+	s->blocks = b;
 	s->alloc_live += size;
-	return (p + 1);
+	return (b + 1);
 }
 
 static void
 sim_free(void *cookie, void *ptr, size_t size)
 {
 	struct sim *s = cookie;
-	uint64_t *p;
+	struct blk *b;
 
 	if (ptr == NULL)
 		return;
-	p = (uint64_t *)ptr - 1;
-	if (p[0] != size)
+	b = (struct blk *)ptr - 1;
+	if (b->size != size)
 		sim__abort(s, SIM_PANIC, "free: size differs from alloc");
+	if (b->next != NULL)
+		b->next->prev = b->prev;
+	if (b->prev != NULL)
+		b->prev->next = b->next;
+	else
+		s->blocks = b->next;
 	s->alloc_live -= size;
-	free(p);
+	free(b);
 }
 
 static void
@@ -759,6 +789,13 @@ sim_destroy(struct sim *s)
 	s->v->fini(s);
 	for (i = 1; i <= s->nthreads; i++)
 		free(s->threads[i]);
+	/* What a failed run's abandoned threads never gave back. */
+	while (s->blocks != NULL)
+		sim_free(s, s->blocks + 1, s->blocks->size);
+	while (s->mutexes != NULL) {
+		s->mutexes->owner = NULL;
+		sim_mtx_destroy(s, s->mutexes);
+	}
 	s->strat->destroy(s->strat_state);
 	sim_schedule_fini(&s->recorded);
 	free(s);

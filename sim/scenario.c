@@ -268,6 +268,18 @@ simtgt_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 }
 
 static void
+simtgt_forget(struct simtgt *st)
+{
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		if (st->r->simtgts[i] == st)
+			st->r->simtgts[i] = NULL;
+	free(st->stage);
+	free(st);
+}
+
+static void
 simtgt_release(void *arg)
 {
 	struct simtgt *st = arg;
@@ -275,8 +287,7 @@ simtgt_release(void *arg)
 
 	ktrq_target_rele(st->inner);
 	os->mtx_destroy(os->cookie, st->mtx);
-	free(st->stage);
-	free(st);
+	simtgt_forget(st);
 }
 
 static const struct ktrq_target_ops simtgt_ops = {
@@ -295,6 +306,7 @@ simtgt_create(struct scn_run *r, struct ktrq_target *inner, int faulty,
 		return (ENOMEM);
 	st->r = r;
 	st->faulty = faulty;
+	r->simtgts[r->simtgts[0] != NULL] = st;
 	if ((error = r->os->mtx_init(r->os->cookie, &st->mtx, "simtgt")) != 0) {
 		free(st);
 		return (error);
@@ -805,7 +817,7 @@ scn_run(const struct scn_params *sp, const struct sim_params *simp,
     struct scn_outcome *out)
 {
 	struct scn_run *r;
-	int error;
+	int error, i;
 
 	if (out == NULL || simp == NULL || (error = params_check(sp)) != 0)
 		return (EINVAL);
@@ -833,6 +845,10 @@ scn_run(const struct scn_params *sp, const struct sim_params *simp,
 	out->schedule = sim_schedule_format(sim_recorded(r->s));
 	if (!out->ok)
 		out->events = format_events(r);
+	/* A failed run abandons its world; the sim frees the layer's part. */
+	for (i = 0; i < 2; i++)
+		if (r->simtgts[i] != NULL)
+			simtgt_forget(r->simtgts[i]);
 	sim_destroy(r->s);
 	free(r->ev);
 	free(r);

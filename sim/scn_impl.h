@@ -51,6 +51,7 @@ struct scn_run {
 	uint8_t			*trace;
 	size_t			 trace_len;
 	char			 setup_error[256];
+	struct simtgt		*simtgts[2];	/* unreleased sim targets */
 };
 
 void	scn__log_event(struct scn_run *, const struct ev *);

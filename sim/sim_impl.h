@@ -24,6 +24,8 @@ struct ktrq_os_mtx {
 	unsigned		 magic;
 	const char		*name;
 	struct sim_thread	*owner;
+	struct ktrq_os_mtx	*next;		/* all of this sim's */
+	struct ktrq_os_mtx	*prev;
 };
 
 struct sim_thread {			/* also the layer's ktrq_os_thread */
@@ -117,6 +119,8 @@ struct sim {
 	jmp_buf			 root_jmp;
 
 	uint64_t		 alloc_live;
+	struct blk		*blocks;	/* live layer allocations */
+	struct ktrq_os_mtx	*mutexes;	/* live mutexes */
 	void			(*tracer)(void *, enum sim_ev, int, uint64_t,
 				    uint64_t, const char *);
 	void			*tracer_arg;

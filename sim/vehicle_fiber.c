@@ -38,6 +38,7 @@
 #ifdef KTRQ_ASAN
 void	__sanitizer_start_switch_fiber(void **, const void *, size_t);
 void	__sanitizer_finish_switch_fiber(void *, const void **, size_t *);
+void	__asan_unpoison_memory_region(void const volatile *, size_t);
 #endif
 #ifdef KTRQ_TSAN
 void	*__tsan_get_current_fiber(void);
@@ -53,6 +54,10 @@ struct fiber {
 	void		*map;		/* guard page + stack; NULL: thread 1 */
 	size_t		 maplen;
 	void		*tsan;
+	/* ASan: the stack's bounds (thread 1's learnt when it first leaves). */
+	const void	*bottom;
+	size_t		 size;
+	struct fiber	*prev;		/* who switched to this fiber */
 };
 
 static int
@@ -104,12 +109,26 @@ fv_adopt(struct sim *s, struct sim_thread *t)
 	return (0);
 }
 
+/*
+ * Tell ASan the switch to `me` is complete; the first time thread 1's
+ * stack is left, ASan reports its bounds, which a later switch back needs.
+ */
 static void
-after_switch(void)
+after_switch(struct fiber *me, void *fake)
 {
-
 #ifdef KTRQ_ASAN
-	__sanitizer_finish_switch_fiber(NULL, NULL, NULL);
+	const void *bottom;
+	size_t size;
+
+	__sanitizer_finish_switch_fiber(fake, &bottom, &size);
+	if (me->prev != NULL && me->prev->map == NULL &&
+	    me->prev->bottom == NULL) {
+		me->prev->bottom = bottom;
+		me->prev->size = size;
+	}
+#else
+	(void)me;
+	(void)fake;
 #endif
 }
 
@@ -120,7 +139,7 @@ fiber_main(unsigned hi, unsigned lo)
 	struct sim_thread *t;
 
 	t = (struct sim_thread *)(uintptr_t)(((uint64_t)hi << 32) | lo);
-	after_switch();
+	after_switch(t->vehicle, NULL);
 	sim__thread_main(t);
 }
 
@@ -143,9 +162,15 @@ fv_start(struct sim *s, struct sim_thread *t)
 		return (ENOMEM);
 	}
 	mprotect(f->map, page, PROT_NONE);
+#ifdef KTRQ_ASAN
+	/* mmap may hand back an exited fiber's stack, its redzones still set. */
+	__asan_unpoison_memory_region((char *)f->map + page, FIBER_STACK);
+#endif
 	getcontext(&f->ctx);
 	f->ctx.uc_stack.ss_sp = (char *)f->map + page;
 	f->ctx.uc_stack.ss_size = FIBER_STACK;
+	f->bottom = f->ctx.uc_stack.ss_sp;
+	f->size = FIBER_STACK;
 	f->ctx.uc_link = NULL;
 	makecontext(&f->ctx, (void (*)(void))fiber_main, 2,
 	    (unsigned)((uint64_t)p >> 32), (unsigned)(p & 0xffffffffU));
@@ -161,14 +186,14 @@ fv_switch(struct sim *s, struct sim_thread *from, struct sim_thread *to,
     int from_exits)
 {
 	struct fiber *ff = from->vehicle, *ft = to->vehicle;
-#ifdef KTRQ_ASAN
 	void *fake = NULL;
 
-	__sanitizer_start_switch_fiber(from_exits ? NULL : &fake,
-	    ft->map != NULL ? ft->ctx.uc_stack.ss_sp : NULL,
-	    ft->map != NULL ? ft->ctx.uc_stack.ss_size : 0);
-#endif
 	(void)s;
+	ft->prev = ff;
+#ifdef KTRQ_ASAN
+	__sanitizer_start_switch_fiber(from_exits ? NULL : &fake, ft->bottom,
+	    ft->size);
+#endif
 #ifdef KTRQ_TSAN
 	__tsan_switch_to_fiber(ft->tsan, 0);
 #endif
@@ -176,9 +201,7 @@ fv_switch(struct sim *s, struct sim_thread *from, struct sim_thread *to,
 		setcontext(&ft->ctx);
 	else
 		swapcontext(&ff->ctx, &ft->ctx);
-#ifdef KTRQ_ASAN
-	__sanitizer_finish_switch_fiber(fake, NULL, NULL);
-#endif
+	after_switch(ff, fake);
 }
 
 /* Abandoned fibers are never resumed; this cannot be reached. */

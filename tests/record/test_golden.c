@@ -52,7 +52,7 @@ hdr_fill(struct ktrq_rec_hdr *h, int32_t len, uint16_t type, int32_t pid,
 	h->type = type;
 	h->pid = pid;
 	/* Not necessarily terminated: the encoder must stop at 19. */
-	strncpy(h->comm, comm, sizeof(h->comm));
+	memcpy(h->comm, comm, strnlen(comm, sizeof(h->comm)));
 	h->sec = sec;
 	h->nsec = nsec;
 	h->tid = tid;
