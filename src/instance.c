@@ -13,21 +13,54 @@
 
 #include "ktrq_impl.h"
 
+static size_t
+fmt_int(char *buf, long long v)
+{
+	char tmp[24];
+	unsigned long long u;
+	size_t n, i;
+
+	u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	n = 0;
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	i = 0;
+	if (v < 0)
+		buf[i++] = '-';
+	while (n > 0)
+		buf[i++] = tmp[--n];
+	buf[i] = '\0';
+	return (i);
+}
+
+/* Append src to buf (holding n bytes of text); returns the new length. */
+static size_t
+cat(char *buf, size_t n, size_t size, const char *src)
+{
+
+	if (n >= size)
+		return (size - 1);
+	n += ktrq__strlcpy(buf + n, src, size - n);
+	return (n < size ? n : size - 1);
+}
+
+/* The core has no printf: "assertion failed: EXPR at FILE:LINE". */
 void
 ktrq__panic(const struct ktrq_os *os, const char *expr, const char *file,
     int line)
 {
-	char msg[256];
+	char msg[256], num[24];
 	size_t n;
 
 	n = ktrq__strlcpy(msg, "assertion failed: ", sizeof(msg));
-	n += ktrq__strlcpy(msg + n, expr, sizeof(msg) - n < sizeof(msg) ?
-	    sizeof(msg) - n : 0);
-	if (n < sizeof(msg))
-		n += ktrq__strlcpy(msg + n, " at ", sizeof(msg) - n);
-	if (n < sizeof(msg))
-		ktrq__strlcpy(msg + n, file, sizeof(msg) - n);
-	(void)line;
+	n = cat(msg, n, sizeof(msg), expr);
+	n = cat(msg, n, sizeof(msg), " at ");
+	n = cat(msg, n, sizeof(msg), file);
+	n = cat(msg, n, sizeof(msg), ":");
+	fmt_int(num, line);
+	cat(msg, n, sizeof(msg), num);
 	os->panic(os->cookie, msg);
 	__builtin_trap();
 }
@@ -71,28 +104,6 @@ ktrq__log(struct ktrq *k, int level, const char *msg)
 {
 
 	k->k_log(k->k_log_arg, level, msg);
-}
-
-static size_t
-fmt_int(char *buf, long long v)
-{
-	char tmp[24];
-	unsigned long long u;
-	size_t n, i;
-
-	u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	n = 0;
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	i = 0;
-	if (v < 0)
-		buf[i++] = '-';
-	while (n > 0)
-		buf[i++] = tmp[--n];
-	buf[i] = '\0';
-	return (i);
 }
 
 /* "prefix<error>suffix": the core has no printf. */

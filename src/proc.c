@@ -124,7 +124,8 @@ ktrq_proc_fork(struct ktrq_proc *parent, int child_pid,
 	if (parent == NULL || child_pid <= 0 || childp == NULL)
 		return (EINVAL);
 	k = parent->p_ktrq;
-	if ((c = proc_alloc(k, child_pid, parent->p_pgid, parent->p_comm,
+	/* comm is copied under k_mtx below: exec may be rewriting it. */
+	if ((c = proc_alloc(k, child_pid, parent->p_pgid, "",
 	    &parent->p_cred)) == NULL)
 		return (ENOMEM);
 	PROCTREE_LOCK(k);

@@ -85,7 +85,7 @@ get64(const uint8_t *p)
 
 /* Two's-complement reinterpretation without implementation-defined casts. */
 static int16_t
-s16(uint16_t u)
+to_s16(uint16_t u)
 {
 
 	if (u <= INT16_MAX)
@@ -94,7 +94,7 @@ s16(uint16_t u)
 }
 
 static int32_t
-s32(uint32_t u)
+to_s32(uint32_t u)
 {
 
 	if (u <= INT32_MAX)
@@ -103,7 +103,7 @@ s32(uint32_t u)
 }
 
 static int64_t
-s64(uint64_t u)
+to_s64(uint64_t u)
 {
 
 	if (u <= INT64_MAX)
@@ -206,14 +206,14 @@ hdr_decode_common(const uint8_t *buf, struct ktrq_rec_hdr *h)
 {
 	size_t i;
 
-	h->len = s32(get32(buf + HDR_LEN));
+	h->len = to_s32(get32(buf + HDR_LEN));
 	h->type = get16(buf + HDR_TYPE);
-	h->pid = s32(get32(buf + HDR_PID));
+	h->pid = to_s32(get32(buf + HDR_PID));
 	for (i = 0; i < KTRQ_REC_COMM_SIZE; i++)
 		h->comm[i] = (char)buf[HDR_COMM + i];
 	h->comm[KTRQ_REC_COMM_SIZE - 1] = '\0';
-	h->sec = s64(get64(buf + HDR_SEC));
-	h->tid = s64(get64(buf + HDR_TID));
+	h->sec = to_s64(get64(buf + HDR_SEC));
+	h->tid = to_s64(get64(buf + HDR_TID));
 }
 
 /* Returns 0 or EBADMSG; *h is filled either way. */
@@ -223,8 +223,8 @@ hdr_decode_v1(const uint8_t *buf, struct ktrq_rec_hdr *h)
 
 	hdr_decode_common(buf, h);
 	h->version = get16(buf + HDR_VERSION);
-	h->nsec = s64(get64(buf + HDR_NSEC));
-	h->cpu = s32(get32(buf + HDR_CPU));
+	h->nsec = to_s64(get64(buf + HDR_NSEC));
+	h->cpu = to_s32(get32(buf + HDR_CPU));
 	if (h->version != KTR_VERSION1)
 		return (EBADMSG);
 	if (h->nsec < 0 || h->nsec >= NSEC_PER_SEC)
@@ -242,7 +242,7 @@ hdr_decode_v0(const uint8_t *buf, struct ktrq_rec_hdr *h)
 	h->version = KTR_VERSION0;
 	h->cpu = 0;
 	h->nsec = 0;
-	usec = s64(get64(buf + HDR_NSEC));
+	usec = to_s64(get64(buf + HDR_NSEC));
 	if (usec < 0 || usec >= USEC_PER_SEC)
 		return (EBADMSG);
 	h->nsec = usec * 1000;
@@ -286,11 +286,11 @@ ktrq_rec_syscall_decode(const uint8_t *buf, size_t len,
 		return (EINVAL);
 	if (len < KTRQ_REC_SYSCALL_SIZE(0))
 		return (EMSGSIZE);
-	narg = s16(get16(buf + 2));
+	narg = to_s16(get16(buf + 2));
 	if (narg < 0 || narg > KTRQ_REC_MAXARGS ||
 	    len != KTRQ_REC_SYSCALL_SIZE(narg))
 		return (EBADMSG);
-	s->code = s16(get16(buf));
+	s->code = to_s16(get16(buf));
 	s->narg = (int16_t)narg;
 	for (i = 0; i < KTRQ_REC_MAXARGS; i++) {
 		if (i < narg)
@@ -326,10 +326,10 @@ ktrq_rec_sysret_decode(const uint8_t *buf, size_t len,
 
 	if ((error = fixed_len(buf, s, len, KTRQ_REC_SYSRET_SIZE)) != 0)
 		return (error);
-	s->code = s16(get16(buf));
-	s->eosys = s16(get16(buf + 2));
-	s->error = s32(get32(buf + 4));
-	s->retval = s64(get64(buf + 8));
+	s->code = to_s16(get16(buf));
+	s->eosys = to_s16(get16(buf + 2));
+	s->error = to_s32(get32(buf + 4));
+	s->retval = to_s64(get64(buf + 8));
 	return (0);
 }
 
@@ -342,8 +342,8 @@ ktrq_rec_genio_decode(const uint8_t *buf, size_t len,
 		return (EINVAL);
 	if (len < KTRQ_REC_GENIO_SIZE)
 		return (EMSGSIZE);
-	g->fd = s32(get32(buf));
-	g->rw = s32(get32(buf + 4));
+	g->fd = to_s32(get32(buf));
+	g->rw = to_s32(get32(buf + 4));
 	return (0);
 }
 
@@ -354,9 +354,9 @@ ktrq_rec_psig_decode(const uint8_t *buf, size_t len, struct ktrq_rec_psig *p)
 
 	if ((error = fixed_len(buf, p, len, KTRQ_REC_PSIG_SIZE)) != 0)
 		return (error);
-	p->signo = s32(get32(buf));
+	p->signo = to_s32(get32(buf));
 	p->action = get64(buf + 8);
-	p->code = s32(get32(buf + 16));
+	p->code = to_s32(get32(buf + 16));
 	for (i = 0; i < 4; i++)
 		p->mask[i] = get32(buf + 20 + 4 * i);
 	return (0);
@@ -369,8 +369,8 @@ ktrq_rec_csw_decode(const uint8_t *buf, size_t len, struct ktrq_rec_csw *c)
 
 	if ((error = fixed_len(buf, c, len, KTRQ_REC_CSW_SIZE)) != 0)
 		return (error);
-	c->out = s32(get32(buf));
-	c->user = s32(get32(buf + 4));
+	c->out = to_s32(get32(buf));
+	c->user = to_s32(get32(buf + 4));
 	return (0);
 }
 
