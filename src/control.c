@@ -40,14 +40,19 @@ ktrop_set(const struct ktrop *o, struct ktrq_proc *p)
 
 	old = NULL;
 	if (p->p_target != o->target) {
-		old = p->p_target;
+		/*
+		 * A new target: events still being filled for the old one
+		 * are dropped at submit, so a CLEARFILE or write error on
+		 * the old target cannot be bypassed by moving away.
+		 */
+		if ((old = p->p_target) != NULL)
+			p->p_tracegen++;
 		ktrq_target_hold(o->target);
 		p->p_target = o->target;
 	}
 	p->p_traceflag |= o->facs;
 	if (o->cred.uid == 0)
 		p->p_traceflag |= KTRFAC_ROOT;
-	p->p_tracecred = o->cred;
 	return (old);
 }
 
@@ -130,6 +135,7 @@ ktrclearfile(struct ktrq *k, const struct ktrop *o)
 	LIST_FOREACH(p, &k->k_procs, p_list)
 		if (ktrops(k, &clear, p) == 0)
 			error = EPERM;
+	ktrq__clear_target(k, o->target);
 	return (error);
 }
 

@@ -115,7 +115,7 @@ ktrq__log_errno(struct ktrq *k, int level, const char *prefix, int error,
 	size_t n;
 
 	n = ktrq__strlcpy(msg, prefix, sizeof(msg) - 24);
-	if (n > sizeof(msg) - 24)
+	if (n >= sizeof(msg) - 24)
 		n = sizeof(msg) - 25;
 	n += fmt_int(msg + n, error);
 	ktrq__strlcpy(msg + n, suffix, sizeof(msg) - n);

@@ -5,9 +5,11 @@
  *
  *   k_mtx guards	the free list, the todo list, the pool size, the
  *			warning flag, the statistics, the worker's flags;
- *			every process's target, trace credentials, flags,
- *			comm, credentials and queued-record count; every
- *			queued request's state and cleared mark.
+ *			every process's target, flags, comm, trace
+ *			generation and queued-record count; every queued
+ *			request's state and cleared mark.  A process's pid
+ *			and credentials never change after creation and are
+ *			read without a lock.
  *   k_proctree_mtx	the process tree (parents, children, groups) and
  *			each process's thread list.  The list of all
  *			processes changes with both locks held, so either
@@ -43,8 +45,7 @@
 enum kr_state {
 	KR_FILLING,		/* owned by its poster, not yet queued */
 	KR_QUEUED,		/* on the todo list */
-	KR_WRITING,		/* taken; its writer is writing it */
-	KR_DONE			/* sync: poster finished, worker may free */
+	KR_WRITING		/* taken; its writer is writing it */
 };
 
 struct ktr_request {
@@ -87,7 +88,6 @@ struct ktrq_proc {
 	struct ktrq_cred	 p_cred;
 	unsigned		 p_traceflag;	/* KTRFAC_* */
 	struct ktrq_target	*p_target;	/* referenced, or NULL */
-	struct ktrq_cred	 p_tracecred;	/* who set the trace */
 	unsigned		 p_nqueued;	/* requests not yet finished */
 	uint64_t		 p_tracegen;	/* bumped at every detach */
 	LIST_HEAD(, ktrq_thread) p_threads;
@@ -122,6 +122,7 @@ struct ktrq {
 	int			 k_warn;	/* exhaustion warning armed */
 	int			 k_shutdown;
 	int			 k_wsleep;	/* worker asleep on k_todo */
+	int			 k_syncbusy;	/* a sync poster is writing */
 	struct ktrq_proclist	 k_procs;
 	struct ktrq_stats	 k_st;		/* counters only */
 };
@@ -186,6 +187,7 @@ void	ktrq__finish(struct ktrq *, struct ktr_request *, int error);
 
 /* Writing a record and the write-error policy (write.c). */
 int	ktrq__write(struct ktrq *, struct ktr_request *);
+void	ktrq__clear_target(struct ktrq *, struct ktrq_target *);
 
 /* The worker and the synchronous handshake (worker.c, sync.c). */
 void	ktrq__worker(void *);

@@ -137,7 +137,6 @@ ktrq_proc_fork(struct ktrq_proc *parent, int child_pid,
 	    parent->p_target != NULL) {
 		c->p_traceflag = parent->p_traceflag & ~KTRFAC_DROP;
 		c->p_target = parent->p_target;
-		c->p_tracecred = parent->p_tracecred;
 		ktrq_target_hold(c->p_target);
 	}
 	KTRQ_UNLOCK(k);
@@ -188,11 +187,17 @@ ktrq_proc_exit(struct ktrq_proc *p)
 	if (p == NULL)
 		return (EINVAL);
 	k = p->p_ktrq;
-	PROCTREE_LOCK(k);
+	/*
+	 * Drain under k_mtx alone: nothing new is taken for an exiting
+	 * process, and the tree stays usable while the worker catches up.
+	 */
 	KTRQ_LOCK(k);
 	p->p_flag |= P_EXITING;
 	while (p->p_nqueued > 0)
 		ktrq__sleep(k, &p->p_nqueued, "ktrexit");
+	KTRQ_UNLOCK(k);
+	PROCTREE_LOCK(k);
+	KTRQ_LOCK(k);
 	t = ktrq__proc_detach(p);
 	KTRQ_UNLOCK(k);
 	proc_unlink(k, p);

@@ -65,7 +65,8 @@ ktrq__getrequest(struct ktrq_thread *td, int type, int nomem, int *outcome)
 	int warn;
 
 	KTRQ_LOCK(k);
-	if ((p->p_traceflag & (1U << type)) == 0 || p->p_target == NULL) {
+	if ((p->p_traceflag & (1U << type)) == 0 || p->p_target == NULL ||
+	    (p->p_flag & P_EXITING)) {
 		KTRQ_UNLOCK(k);
 		*outcome = ENOENT;
 		return (NULL);
@@ -110,8 +111,12 @@ ktrq__queue_locked(struct ktrq *k, struct ktr_request *req, int *wakep)
 	STAILQ_INSERT_TAIL(&k->k_todo, req, kr_list);
 	k->k_ntodo++;
 	KTRQ_PROBE(k, KTRQ_PROBE_ENQUEUE, req, 0);
+	/*
+	 * Every poster that queues while the worker sleeps wakes it: one
+	 * poster preempted between unlock and wakeup must not hold up the
+	 * rest.  The worker clears k_wsleep once it runs.
+	 */
 	*wakep = k->k_wsleep;
-	k->k_wsleep = 0;
 	return (0);
 }
 

@@ -6,15 +6,19 @@
  *	poster				worker
  *	lock; append; sleep(req)
  *	  (atomically with append)	take req off the head
- *					state = WRITING; wakeup(req)
- *					sleep(&state) until DONE
+ *					state = WRITING; syncbusy = 1
+ *					wakeup(req)
+ *					sleep(&syncbusy) while set
  *	wake; unlock; write record
- *	lock; state = DONE;
- *	wakeup(&state); unlock		wake; free req; take the next
+ *	lock; count; return req to
+ *	the pool; syncbusy = 0;
+ *	wakeup(&syncbusy); unlock	wake; take the next
  *
- * Both sleeps loop on the request's state, so a spurious return cannot
- * let either side run ahead; "Yuck" in the 2002 commit is exactly the
- * absence of these predicates.
+ * Both sleeps loop on a predicate (the request's state, the instance's
+ * syncbusy), so a spurious return cannot let either side run ahead;
+ * "Yuck" in the 2002 commit is exactly the absence of these predicates.
+ * The poster finishes its own request, so when it returns the record is
+ * counted and the object is back in the pool.
  */
 #include <errno.h>
 
@@ -75,8 +79,10 @@ ktrq__sync_post(struct ktrq *k, struct ktr_request *req)
 		error = ktrq__write(k, req);
 	KTRQ_LOCK(k);
 	ktrq__account_locked(k, error);
-	req->kr_state = KR_DONE;
-	ktrq__wakeup(k, &req->kr_state);
+	ktrq__done_locked(k, req, &lo);
+	k->k_syncbusy = 0;
+	ktrq__wakeup(k, &k->k_syncbusy);
 	KTRQ_UNLOCK(k);
+	ktrq__leftovers_release(k, &lo);
 	return (outcome_of(error));
 }

@@ -5,8 +5,8 @@
  *
  * For a synchronous request the worker does not write: it hands the
  * request back to its poster (which alone can read the data) and waits
- * until the poster has written it, so that nothing queued later reaches
- * the file first (sync.c has the poster's half).  With one worker and
+ * until the poster has written and finished it, so that nothing queued
+ * later reaches the file first (sync.c has the poster's half).  With one worker and
  * this handshake, records reach the target in exactly the order they
  * entered the todo list.
  *
@@ -15,21 +15,21 @@
  */
 #include "ktrq_impl.h"
 
-/* Locked: give a synchronous request to its poster; wait until done. */
+/*
+ * Locked: give a synchronous request to its poster and wait until the
+ * poster has written it and returned it to the pool.  From the wakeup on
+ * the request belongs to the poster: the worker never touches it again.
+ */
 static void
 sync_handoff(struct ktrq *k, struct ktr_request *req)
 {
-	struct ktr_leftovers lo;
 
 	KTRQ_ASSERT_LOCKED(k);
 	req->kr_state = KR_WRITING;
+	k->k_syncbusy = 1;
 	ktrq__wakeup(k, req);
-	while (req->kr_state != KR_DONE)
-		ktrq__sleep(k, &req->kr_state, "ktrsync");
-	ktrq__done_locked(k, req, &lo);
-	KTRQ_UNLOCK(k);
-	ktrq__leftovers_release(k, &lo);
-	KTRQ_LOCK(k);
+	while (k->k_syncbusy)
+		ktrq__sleep(k, &k->k_syncbusy, "ktrsync");
 }
 
 /* Locked: the next request, or NULL once shut down and drained. */

@@ -42,7 +42,6 @@ encode_fixed(const struct ktr_request *req, uint8_t *out)
 static void
 write_failed(struct ktrq *k, struct ktrq_target *t, int error)
 {
-	struct ktr_request *req;
 	struct ktrq_proc *p;
 	unsigned nrele;
 
@@ -54,12 +53,26 @@ write_failed(struct ktrq *k, struct ktrq_target *t, int error)
 	LIST_FOREACH(p, &k->k_procs, p_list)
 		if (p->p_target == t && ktrq__proc_detach(p) == t)
 			nrele++;
+	KTRQ_UNLOCK(k);
+	ktrq__clear_target(k, t);
+	while (nrele-- > 0)
+		ktrq_target_rele(t);
+}
+
+/*
+ * Mark every queued request for `t` cleared, whoever posted it: after a
+ * write error or a CLEARFILE nothing more is taken for writing to `t`.
+ */
+void
+ktrq__clear_target(struct ktrq *k, struct ktrq_target *t)
+{
+	struct ktr_request *req;
+
+	KTRQ_LOCK(k);
 	STAILQ_FOREACH(req, &k->k_todo, kr_list)
 		if (req->kr_target == t)
 			req->kr_cleared = 1;
 	KTRQ_UNLOCK(k);
-	while (nrele-- > 0)
-		ktrq_target_rele(t);
 }
 
 /*

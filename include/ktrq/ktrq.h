@@ -192,8 +192,11 @@ int	ktrq_proc_fork(struct ktrq_proc *parent, int child_pid,
 /*
  * exit(2): wait until every record of `p` already queued is written or
  * dropped, then detach it, destroy its threads and free it; its children
- * lose their parent.  Must not be called by a thread of `p` while it is
- * inside an event point.  Returns 0 or EINVAL.  `p` is invalid after.
+ * lose their parent.  As in a kernel, the process's threads are gone by
+ * then: no thread of `p` may be inside, or enter, an event point during
+ * or after the call (an event of an exiting process returns ENOENT).
+ * Other processes post, fork and exit meanwhile.  Returns 0 or EINVAL.
+ * `p` is invalid after.
  */
 int	ktrq_proc_exit(struct ktrq_proc *p);
 
@@ -274,7 +277,9 @@ const uint8_t *ktrq_memtarget_data(struct ktrq_target *t, size_t *lenp);
 
 /*
  * Fault-injecting wrapper around `inner` (which it holds a reference
- * to).  Each limit is off when 0.
+ * to).  Each limit is off when 0.  Records are counted per write, so the
+ * record limit is exact when one writer at a time uses the target (one
+ * instance: the queue serialises its writes).
  */
 struct ktrq_fault {
 	uint64_t	fail_after_bytes;   /* bytes accepted before failing */
@@ -329,7 +334,9 @@ int	ktrq_filetarget_open(const struct ktrq_os *os, const char *path,
  * target's real gid, the target is not set-id, its saved ids equal its
  * real ids and root did not set its tracing.  Detaching drops the
  * process's queued records (counted as cleared): nothing is taken for
- * writing to a target after it was detached.
+ * writing to a target after it was detached.  CLEARFILE also drops every
+ * queued record for that target.  SET to a different target drops the
+ * process's events still being posted for the old one.
  * Returns 0; EINVAL (bad ops or facilities, no facility with SET/CLEAR,
  * NULL target where one is needed, pid 0); ESRCH (no such process or
  * group); EPERM (no process could be changed, or with CLEARFILE any
@@ -355,8 +362,9 @@ int	ktrq_ktrace(struct ktrq_thread *td, struct ktrq_target *t, int ops,
  *   EINVAL	bad arguments (NULL td, narg out of range, utrace longer
  *		than KTRQ_REC_USER_MAX, ...); nothing is counted;
  *   ENXIO	tracing of the process stopped (a detach) after the
- *		event was taken and before it was queued or, for a
- *		synchronous genio, written; counted as cleared;
+ *		event was taken and before it was queued, or, while it was
+ *		queued, before the worker took it; counted as cleared (a
+ *		record the worker had already taken is still written);
  *   other	synchronous genio only: the write failed with this errno
  *		(counted; the write-error policy ran); a target errno that
  *		would read as one of the codes above is returned as EIO.
