@@ -16,7 +16,9 @@
  *     process carries the mark iff that process lost an event since its
  *     previous capture (a detach forgets pending marks).
  *  5. Detach: no request captured before its process was detached, and
- *     not yet taken by the worker then, is written.
+ *     not yet taken by the worker then, is written; and none captured
+ *     before a write error on a target or a CLEARFILE of it, and taken
+ *     after, is written to that target.
  *  6. Exit drains: when ktrq_proc_exit returns, all the process's
  *     requests are finished.
  *  7. The pool is whole when quiet; one exhaustion warning per resize at
@@ -68,6 +70,11 @@ struct oracle {
 	uint64_t		 werrors;
 	uint64_t		 warnings;
 	uint64_t		 resizes;
+	/* Per target: the last barrier (write error, CLEARFILE) seen. */
+	int			 wtarget;	/* target of the current write */
+	size_t			 fence_begin[2];	/* event index + 1 */
+	size_t			 fence_end[2];
+	size_t			 clear_begin[2];	/* CLEARFILE under way */
 };
 
 static int
@@ -200,6 +207,9 @@ on_write_end(struct oracle *o, const struct ev *e, size_t i)
 	if (e->error != 0) {
 		q->fate = F_WERROR;
 		o->werrors++;
+		if (o->wtarget >= 0)	/* the target gave up: a barrier */
+			o->fence_begin[o->wtarget] =
+			    o->fence_end[o->wtarget] = i + 1;
 		return (1);
 	}
 	q->fate = F_WRITTEN;
@@ -255,6 +265,30 @@ on_probe(struct oracle *o, const struct ev *e, size_t i)
 	return (fail(o, "unknown probe %d", e->probe));
 }
 
+/*
+ * A record starts into target `t`: it must not be one captured before
+ * that target's last barrier began and taken after the barrier ended.
+ */
+static int
+on_twrite(struct oracle *o, const struct ev *e)
+{
+	const struct req *q = req_of(o, o->writer);
+	int t = e->error;
+
+	if (t < 0 || t > 1)
+		return (fail(o, "write to unknown target %d", t));
+	o->wtarget = t;
+	if (q == NULL || o->fence_begin[t] == 0)
+		return (1);
+	if (q->capture < o->fence_begin[t] && q->take > o->fence_end[t])
+		return (fail(o, "request %" PRIu64 " (tag %" PRIu32 ") was "
+		    "written to target %d after that target's write error or "
+		    "CLEARFILE (event %zu), though captured before it and "
+		    "taken after", o->writer, q->tag, t,
+		    o->fence_begin[t] - 1));
+	return (1);
+}
+
 static int
 walk_log(struct oracle *o)
 {
@@ -279,6 +313,22 @@ walk_log(struct oracle *o)
 			break;
 		case EV_RESIZE_BEGIN:
 			o->resizes++;
+			break;
+		case EV_TWRITE:
+			if (!on_twrite(o, e))
+				return (0);
+			break;
+		case EV_CLEARFILE_BEGIN:
+			if (e->error >= 0 && e->error <= 1)
+				o->clear_begin[e->error] = i + 1;
+			break;
+		case EV_CLEARFILE_END:
+			/* A barrier once it returned; racing takes are free. */
+			if (e->error >= 0 && e->error <= 1) {
+				o->fence_begin[e->error] =
+				    o->clear_begin[e->error];
+				o->fence_end[e->error] = i + 1;
+			}
 			break;
 		default:
 			break;
@@ -558,6 +608,7 @@ scn__oracle(const struct scn_run *r, char *buf, size_t len)
 
 	memset(&o, 0, sizeof(o));
 	o.r = r;
+	o.wtarget = -1;
 	o.buf = buf;
 	o.len = len;
 	o.req = calloc(r->nev + 2, sizeof(*o.req));

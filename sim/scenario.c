@@ -189,6 +189,7 @@ scn_log(void *arg, int level, const char *msg)
 
 struct simtgt {
 	struct scn_run		*r;
+	int			 index;		/* 0 or 1, for the oracle */
 	struct ktrq_target	*inner;		/* the shared memtarget */
 	struct ktrq_os_mtx	*mtx;		/* for latency sleeps */
 	int			 faulty;	/* may fail writes */
@@ -242,8 +243,11 @@ simtgt_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 
 	for (total = 0, i = 0; i < iovcnt; i++)
 		total += iov[i].len;
-	if (st->pending == 0 && (error = simtgt_begin(st, total)) != 0)
-		return (error);
+	if (st->pending == 0) {
+		log_simple(st->r, EV_TWRITE, 0, st->index);
+		if ((error = simtgt_begin(st, total)) != 0)
+			return (error);
+	}
 	if (total > st->pending)
 		sim_fail(st->r->s, "a write ran past the record it began");
 	allow = total;
@@ -306,7 +310,8 @@ simtgt_create(struct scn_run *r, struct ktrq_target *inner, int faulty,
 		return (ENOMEM);
 	st->r = r;
 	st->faulty = faulty;
-	r->simtgts[r->simtgts[0] != NULL] = st;
+	st->index = r->simtgts[0] != NULL;
+	r->simtgts[st->index] = st;
 	if ((error = r->os->mtx_init(r->os->cookie, &st->mtx, "simtgt")) != 0) {
 		free(st);
 		return (error);
@@ -469,14 +474,15 @@ control_one(struct world *w)
 {
 	struct scn_run *r = w->r;
 	struct ktrq_target *t;
-	int op, pid;
+	int op, pid, ti;
 
 	op = (int)sim_choose(r->s, SIM_CH_WORKLOAD,
 	    (w->def->actors & ACT_EXEC) ? 6 : 5, "control op");
 	pid = ktrq_proc_pid(w->procs[sim_choose(r->s, SIM_CH_WORKLOAD,
 	    (uint64_t)w->nprocs, "control pid")]);
-	t = w->tgt[sim_choose(r->s, SIM_CH_WORKLOAD, (uint64_t)w->ntgt,
-	    "control target")];
+	ti = (int)sim_choose(r->s, SIM_CH_WORKLOAD, (uint64_t)w->ntgt,
+	    "control target");
+	t = w->tgt[ti];
 	switch (op) {
 	case 0:
 		(void)ktrq_ktrace(w->ctltd, NULL, KTROP_CLEAR, KTRFAC_ALL, pid);
@@ -486,7 +492,9 @@ control_one(struct world *w)
 		    KTRFAC_SYSCALL | KTRFAC_CSW, pid);
 		break;
 	case 2:
+		log_simple(r, EV_CLEARFILE_BEGIN, 0, ti);
 		(void)ktrq_ktrace(w->ctltd, t, KTROP_CLEARFILE, 0, 0);
+		log_simple(r, EV_CLEARFILE_END, 0, ti);
 		break;
 	case 3:
 		(void)ktrq_ktrace(w->ctltd, t, KTROP_SET | KTRFLAG_DESCEND,
@@ -738,7 +746,8 @@ write_header(struct sim_schedule *sc, const struct scn_params *sp,
 static const char *const probe_names[] = { "ENQUEUE", "TAKE",
     "WRITE_BEGIN", "WRITE_END", "DROP", "CAPTURE", "NOBUFS", "DETACH" };
 static const char *const ev_names[] = { "PROBE", "POST", "RESIZE_BEGIN",
-    "RESIZE_END", "WARN", "WRITEFAIL", "EXIT_END" };
+    "RESIZE_END", "WARN", "WRITEFAIL", "EXIT_END", "TWRITE",
+    "CLEARFILE_BEGIN", "CLEARFILE_END" };
 
 /* The event log as text, for the report of a failed run. */
 static char *

@@ -16,7 +16,10 @@ enum ev_kind {
 	EV_RESIZE_END,
 	EV_WARN,		/* "Out of ktrace request objects." */
 	EV_WRITEFAIL,		/* "ktrace write failed, ..." */
-	EV_EXIT_END		/* ktrq_proc_exit(pid) returned */
+	EV_EXIT_END,		/* ktrq_proc_exit(pid) returned */
+	EV_TWRITE,		/* a record starts into target `error` */
+	EV_CLEARFILE_BEGIN,	/* CLEARFILE of target `error` called */
+	EV_CLEARFILE_END	/* ... and returned */
 };
 
 struct ev {

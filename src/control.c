@@ -168,7 +168,10 @@ ktrace_args(struct ktrq_thread *td, struct ktrq_target *t, int ops,
 {
 	int op = KTROP(ops);
 
-	if (td == NULL || pid == 0 || pid == INT32_MIN)
+	if (td == NULL)
+		return (EINVAL);
+	/* CLEARFILE names a target, not a process: its pid is ignored. */
+	if (op != KTROP_CLEARFILE && (pid == 0 || pid == INT32_MIN))
 		return (EINVAL);
 	if ((ops & ~(3 | KTRFLAG_DESCEND)) != 0 || op > KTROP_CLEARFILE)
 		return (EINVAL);

@@ -338,7 +338,8 @@ int	ktrq_filetarget_open(const struct ktrq_os *os, const char *path,
  * queued record for that target.  SET to a different target drops the
  * process's events still being posted for the old one.
  * Returns 0; EINVAL (bad ops or facilities, no facility with SET/CLEAR,
- * NULL target where one is needed, pid 0); ESRCH (no such process or
+ * NULL target where one is needed, pid 0 except with CLEARFILE, which
+ * ignores pid); ESRCH (no such process or
  * group); EPERM (no process could be changed, or with CLEARFILE any
  * could not).
  */
