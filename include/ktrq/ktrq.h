@@ -239,7 +239,14 @@ struct ktrq_target_ops {
 	 */
 	int	(*write)(void *arg, const struct ktrq_iov *iov, int iovcnt,
 		    const struct ktrq_cred *cred, size_t *donep);
-	/* Called once, when the last reference goes.  May be NULL. */
+	/*
+	 * Called once, when the last reference goes; may be NULL.  It may
+	 * run on the worker thread, after the call that dropped a
+	 * process's reference returned (ktrq_proc_exit, a CLEAR): the
+	 * request just written holds one until the worker finishes it.
+	 * Called with no libktrq lock but maybe the process tree's held:
+	 * it must not call into libktrq.
+	 */
 	void	(*release)(void *arg);
 };
 
