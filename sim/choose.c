@@ -100,7 +100,9 @@ sim_choose(struct sim *s, enum sim_choice kind, uint64_t n, const char *site)
 		return (0);
 	if (s->replay != NULL)
 		return (replay_next(s, kind, n, site));
-	if (s->p.choice_bytes != NULL)
+	/* Past the fuzzer's bytes, the seed goes on (a 0 forever would
+	 * say yes to every chance: a spurious wakeup at every step). */
+	if (s->p.choice_bytes != NULL && s->bytes_pos < s->p.choice_len)
 		return (sim__record(s, kind, n, bytes_next(s, n), site));
 	return (sim__record(s, kind, n, sim__rng_below(&s->rng, n), site));
 }

@@ -86,7 +86,8 @@ struct sim_params {
 	 * Fuzzing: when not NULL, every decision (thread picks included)
 	 * is read from these bytes instead of the strategy and the seed,
 	 * little-endian, as few bytes as the number of options needs; once
-	 * they run out every decision is 0.  Must outlive the run.
+	 * they run out the seeded generator takes over (thread picks too).
+	 * Must outlive the run.
 	 */
 	const uint8_t		*choice_bytes;
 	size_t			 choice_len;
