@@ -289,8 +289,8 @@ main(int argc, char **argv)
 
 	if (parse_opts(argc, argv) != 0)
 		return (1);
-	if ((error = ktrq_os_pthread_create(&bench_os)) != 0)
-		bench_die("ktrq_os_pthread_create", error);
+	if ((error = ktrq_os_pth_create(&bench_os)) != 0)
+		bench_die("ktrq_os_pth_create", error);
 	bench_os->log = quiet_log;
 	collect_meta(&meta);
 	if (meta.nproc > 0 && meta.load_start[0] != 'u' &&
@@ -330,6 +330,6 @@ main(int argc, char **argv)
 	if (bench_opts.check && bench_json_check(json, err, sizeof(err)) != 0)
 		bench_fail("%s", err);
 	bench_stats_fini();
-	ktrq_os_pthread_destroy(bench_os);
+	ktrq_os_pth_destroy(bench_os);
 	return (bench_failed() ? 2 : 0);
 }

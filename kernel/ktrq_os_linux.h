@@ -4,7 +4,7 @@
  * with the core into a module.
  *
  * Each create makes an independent table with its own sleep queues, as
- * ktrq_os_pthread_create() does in userspace.  create returns 0, EINVAL
+ * ktrq_os_pth_create() does in userspace.  create returns 0, EINVAL
  * or ENOMEM; destroy returns 0, EINVAL (NULL or not a Linux table) or
  * EBUSY (a thread still sleeps on it).  Both sleep, so call them from
  * process context.

@@ -185,15 +185,16 @@ struct ktrq_os {
 int	ktrq_os_check(const struct ktrq_os *os);
 
 /*
- * The pthread backend (src/os/pthread.c).  Each call makes an independent
- * table with its own sleep queues.  create returns 0, EINVAL or ENOMEM.
+ * The pthread backend (src/os/pthread.c), "pth" as NetBSD's
+ * rumpuser_pth.c, so that pthread names stay inside src/os/.  Each call
+ * makes an independent table with its own sleep queues.  create returns 0, EINVAL or ENOMEM.
  * destroy returns 0, EINVAL (NULL or not a pthread table) or EBUSY (a
  * thread still sleeps on it); the caller guarantees no thread is about
  * to use the table.  The returned table may be edited (log, say) before
  * it is used.
  */
-int	ktrq_os_pthread_create(struct ktrq_os **osp);
-int	ktrq_os_pthread_destroy(struct ktrq_os *os);
+int	ktrq_os_pth_create(struct ktrq_os **osp);
+int	ktrq_os_pth_destroy(struct ktrq_os *os);
 
 #ifdef __cplusplus
 }

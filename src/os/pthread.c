@@ -460,7 +460,7 @@ pos_tunable(void *cookie, const char *name, long long *valuep)
 }
 
 int
-ktrq_os_pthread_create(struct ktrq_os **osp)
+ktrq_os_pth_create(struct ktrq_os **osp)
 {
 	struct pthread_os *po;
 	int i;
@@ -501,7 +501,7 @@ ktrq_os_pthread_create(struct ktrq_os **osp)
 }
 
 int
-ktrq_os_pthread_destroy(struct ktrq_os *os)
+ktrq_os_pth_destroy(struct ktrq_os *os)
 {
 	struct pthread_os *po;
 	int i, busy;

@@ -246,7 +246,7 @@ wrap_create(void)
 
 	w = calloc(1, sizeof(*w));
 	assert_non_null(w);
-	assert_int_equal(ktrq_os_pthread_create(&w->inner), 0);
+	assert_int_equal(ktrq_os_pth_create(&w->inner), 0);
 	assert_int_equal(pthread_mutex_init(&w->lock, NULL), 0);
 	w->fail_after = -1;
 	w->os = (struct ktrq_os){
@@ -281,7 +281,7 @@ wrap_destroy(struct wrap *w)
 
 	if (w == NULL)
 		return;
-	assert_int_equal(ktrq_os_pthread_destroy(w->inner), 0);
+	assert_int_equal(ktrq_os_pth_destroy(w->inner), 0);
 	pthread_mutex_destroy(&w->lock);
 	free(w);
 }

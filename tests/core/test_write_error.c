@@ -309,7 +309,7 @@ t_short_writes(void **state)
 	size_t l1, l2;
 
 	(void)state;
-	assert_int_equal(ktrq_os_pthread_create(&os), 0);
+	assert_int_equal(ktrq_os_pth_create(&os), 0);
 	assert_int_equal(ktrq_memtarget_create(os, &m1), 0);
 	assert_int_equal(ktrq_memtarget_create(os, &m2), 0);
 	memset(&fault, 0, sizeof(fault));
@@ -330,7 +330,7 @@ t_short_writes(void **state)
 	ktrq_target_rele(ft);
 	ktrq_target_rele(m2);
 	ktrq_target_rele(m1);
-	assert_int_equal(ktrq_os_pthread_destroy(os), 0);
+	assert_int_equal(ktrq_os_pth_destroy(os), 0);
 }
 
 int

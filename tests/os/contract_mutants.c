@@ -283,10 +283,10 @@ mutant_create(struct ktrq_os **osp)
 	struct ktrq_os *inner;
 	int error;
 
-	if ((error = ktrq_os_pthread_create(&inner)) != 0)
+	if ((error = ktrq_os_pth_create(&inner)) != 0)
 		return (error);
 	if ((mt = malloc(sizeof(*mt))) == NULL) {
-		ktrq_os_pthread_destroy(inner);
+		ktrq_os_pth_destroy(inner);
 		return (ENOMEM);
 	}
 	orig = *inner;
@@ -303,7 +303,7 @@ mutant_destroy(struct ktrq_os *os)
 	struct mutant_table *mt = (struct mutant_table *)os;
 	int error;
 
-	if ((error = ktrq_os_pthread_destroy(mt->inner)) == 0)
+	if ((error = ktrq_os_pth_destroy(mt->inner)) == 0)
 		free(mt);
 	return (error);
 }

@@ -1,7 +1,7 @@
 /*
  * Binds the platform-layer contract to the pthread backend, and adds what
  * only this backend can set up: the environment behind tunable, a second
- * independent table beside the first, and ktrq_os_pthread_destroy's
+ * independent table beside the first, and ktrq_os_pth_destroy's
  * refusal while a thread still sleeps on the table.
  */
 #include <errno.h>
@@ -22,8 +22,8 @@
 
 static const struct contract_backend pthread_backend = {
 	.name = "pthread",
-	.os_create = ktrq_os_pthread_create,
-	.os_destroy = ktrq_os_pthread_destroy,
+	.os_create = ktrq_os_pth_create,
+	.os_destroy = ktrq_os_pth_destroy,
 	.run = NULL,
 	/* Each waiter has its own flag, set only by a wakeup. */
 	.spurious_possible = 0,
@@ -131,14 +131,14 @@ other_table_start(struct contract *c, struct contract *b,
 {
 
 	*b = *c;
-	if (ktrq_os_pthread_create(&b->os) != 0) {
+	if (ktrq_os_pth_create(&b->os) != 0) {
 		contract_fail(c, __FILE__, __LINE__, "second table", 0, 0);
 		return (-1);
 	}
 	memset(s, 0, sizeof(*s));
 	s->b = b;
 	if (kinit(b, &s->m, "contract.b") != 0) {
-		CHECK_EQ(c, ktrq_os_pthread_destroy(b->os), 0);
+		CHECK_EQ(c, ktrq_os_pth_destroy(b->os), 0);
 		return (-1);
 	}
 	*tp = kspawn(b, "contract-b-sleeper", fn, s);
@@ -154,7 +154,7 @@ other_table_stop(struct contract *c, struct contract *b,
 
 	kjoin(b, t);
 	kdestroy(b, s->m);
-	CHECK_EQ(c, ktrq_os_pthread_destroy(b->os), 0);
+	CHECK_EQ(c, ktrq_os_pth_destroy(b->os), 0);
 }
 
 static void
@@ -191,11 +191,11 @@ body_destroy_busy(struct contract *c)
 	if (other_table_start(c, &b, &s, sleeper_main, &t) != 0)
 		return;
 	/* Asleep for sure: we hold the interlock it released to sleep. */
-	if (ktrq_os_pthread_destroy(b.os) != EBUSY)
+	if (ktrq_os_pth_destroy(b.os) != EBUSY)
 		contract_abort(__FILE__, __LINE__,
 		    "destroyed a table a thread sleeps on");
 	kwakeup(c, &s.chan);		/* the other table: changes nothing */
-	if (ktrq_os_pthread_destroy(b.os) != EBUSY)
+	if (ktrq_os_pth_destroy(b.os) != EBUSY)
 		contract_abort(__FILE__, __LINE__,
 		    "a wakeup on table A dequeued a sleeper of table B");
 	s.go = 1;

@@ -264,8 +264,8 @@ main(int argc, char **argv)
 	}
 	memset(&g, 0, sizeof(g));
 	g.rounds = rounds;
-	if ((error = ktrq_os_pthread_create(&g.os)) != 0)
-		die("ktrq_os_pthread_create", error);
+	if ((error = ktrq_os_pth_create(&g.os)) != 0)
+		die("ktrq_os_pth_create", error);
 	if ((error = ktrq_os_check(g.os)) != 0)
 		die("ktrq_os_check", error);
 	if ((error = g.os->mtx_init(g.os->cookie, &g.m, "pingpong")) != 0)
@@ -289,7 +289,7 @@ main(int argc, char **argv)
 	g.os->free(g.os->cookie, rtt, repeat * sizeof(*rtt));
 	if ((error = g.os->mtx_destroy(g.os->cookie, g.m)) != 0)
 		die("mtx_destroy", error);
-	if ((error = ktrq_os_pthread_destroy(g.os)) != 0)
-		die("ktrq_os_pthread_destroy", error);
+	if ((error = ktrq_os_pth_destroy(g.os)) != 0)
+		die("ktrq_os_pth_destroy", error);
 	return (0);
 }

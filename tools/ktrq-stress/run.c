@@ -201,8 +201,8 @@ stress_run(struct stress_run *r, const struct stress_opts *o)
 
 	memset(r, 0, sizeof(*r));
 	r->o = o;
-	if ((error = ktrq_os_pthread_create(&r->os)) != 0)
-		return (fail("ktrq_os_pthread_create", error));
+	if ((error = ktrq_os_pth_create(&r->os)) != 0)
+		return (fail("ktrq_os_pth_create", error));
 	if ((error = r->os->mtx_init(r->os->cookie, &r->mtx, "stress")) != 0)
 		return (fail("mtx_init", error));
 	if ((error = create_instance(r)) != 0)
@@ -237,5 +237,5 @@ stress_run_free(struct stress_run *r)
 	if (r->mtx != NULL)
 		r->os->mtx_destroy(r->os->cookie, r->mtx);
 	if (r->os != NULL)
-		ktrq_os_pthread_destroy(r->os);
+		ktrq_os_pth_destroy(r->os);
 }
