@@ -20,6 +20,14 @@ build=${KTRQ_FUZZ_BUILD:-build-fuzz}
 targets="fuzz_order fuzz_reader fuzz_control"
 
 cc=${KTRQ_FUZZ_CC:-clang}
+# Under CI, as root, bring clang and its fuzzer runtime when missing.
+if [ "${CI:-}" = true ] && [ "$(id -u)" = 0 ] &&
+    ! dpkg -s clang libclang-rt-14-dev >/dev/null 2>&1; then
+	echo "ci-fuzz: installing clang libclang-rt-14-dev"
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang \
+	    libclang-rt-14-dev >/dev/null || true
+fi
 if ! command -v "$cc" >/dev/null 2>&1; then
 	echo "ci-fuzz: SKIPPED: $cc not found (apt-get install clang)"
 	exit 0
