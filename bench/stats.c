@@ -96,19 +96,40 @@ cmp_double(const void *a, const void *b)
 	return (x < y ? -1 : x > y);
 }
 
+/*
+ * Where percentile `pct` (0..100) falls among n > 0 sorted values: the
+ * value is v[*ip] + (v[*ip + 1] - v[*ip]) * *fracp.  Returns 1, with *ip
+ * = n - 1 and *fracp = 0, when it is the last value v[n - 1] (there is
+ * no v[*ip + 1] to read), else 0.
+ */
+static int
+pct_rank(size_t n, double pct, size_t *ip, double *fracp)
+{
+	double pos;
+	size_t i;
+
+	pos = pct / 100.0 * (double)(n - 1);
+	i = (size_t)pos;
+	if (i + 1 >= n) {
+		*ip = n - 1;
+		*fracp = 0;
+		return (1);
+	}
+	*ip = i;
+	*fracp = pos - (double)i;
+	return (0);
+}
+
 double
 bench_pct_sorted(const double *v, size_t n, double pct)
 {
-	double pos, frac;
+	double frac;
 	size_t i;
 
 	if (n == 0)
 		return (NAN);
-	pos = pct / 100.0 * (double)(n - 1);
-	i = (size_t)pos;
-	if (i + 1 >= n)
-		return (v[n - 1]);
-	frac = pos - (double)i;
+	if (pct_rank(n, pct, &i, &frac))
+		return (v[i]);
 	return (v[i] + (v[i + 1] - v[i]) * frac);
 }
 
@@ -130,16 +151,13 @@ bench_sort_u32(uint32_t *v, size_t n)
 double
 bench_pct_u32(const uint32_t *v, size_t n, double pct)
 {
-	double pos, frac;
+	double frac;
 	size_t i;
 
 	if (n == 0)
 		return (NAN);
-	pos = pct / 100.0 * (double)(n - 1);
-	i = (size_t)pos;
-	if (i + 1 >= n)
-		return (v[n - 1]);
-	frac = pos - (double)i;
+	if (pct_rank(n, pct, &i, &frac))
+		return (v[i]);
 	return ((double)v[i] + ((double)v[i + 1] - (double)v[i]) * frac);
 }
 
@@ -354,6 +372,21 @@ bench_print_table(FILE *fp, const struct bench_meta *m)
 	    failed ? "; SOME CHECKS FAILED (see notes)" : "");
 }
 
+/*
+ * Closes an output file: 0, EIO when a write to it had failed, or the
+ * errno of a failing fclose().  fp is closed in every case.
+ */
+static int
+close_out(FILE *fp)
+{
+	int error;
+
+	error = ferror(fp) ? EIO : 0;
+	if (fclose(fp) != 0 && error == 0)
+		error = errno;
+	return (error);
+}
+
 /* ---- JSON ---- */
 
 static void
@@ -383,20 +416,34 @@ jnum(FILE *fp, double v)
 		fprintf(fp, "%.6g", v);
 }
 
+/* A member after the first: ,"key":"value" (value escaped by jstr). */
+static void
+jfield(FILE *fp, const char *key, const char *value)
+{
+
+	fprintf(fp, ",\"%s\":", key);
+	jstr(fp, value);
+}
+
+/* The same for a number: ,"key":v (null for NaN and infinities). */
+static void
+jnumfield(FILE *fp, const char *key, double v)
+{
+
+	fprintf(fp, ",\"%s\":", key);
+	jnum(fp, v);
+}
+
 static void
 jsummary(FILE *fp, const struct summary *sm)
 {
 
 	fputs("\"median\":", fp);
 	jnum(fp, sm->median);
-	fputs(",\"min\":", fp);
-	jnum(fp, sm->min);
-	fputs(",\"max\":", fp);
-	jnum(fp, sm->max);
-	fputs(",\"q1\":", fp);
-	jnum(fp, sm->q1);
-	fputs(",\"q3\":", fp);
-	jnum(fp, sm->q3);
+	jnumfield(fp, "min", sm->min);
+	jnumfield(fp, "max", sm->max);
+	jnumfield(fp, "q1", sm->q1);
+	jnumfield(fp, "q3", sm->q3);
 	fprintf(fp, ",\"n\":%d", sm->n);
 }
 
@@ -405,30 +452,24 @@ bench_write_json(const char *path, const struct bench_meta *m)
 {
 	struct summary sm;
 	FILE *fp;
-	int i, j, error;
+	int i, j;
 
 	if ((fp = fopen(path, "w")) == NULL)
 		return (errno);
 	fputs("{\"schema\":\"ktrq-bench/1\",\"date\":", fp);
 	jstr(fp, m->date);
-	fputs(",\"commit\":", fp);
-	jstr(fp, m->commit);
+	jfield(fp, "commit", m->commit);
 	fputs(",\"machine\":{\"cpu\":", fp);
 	jstr(fp, m->host_cpu);
 	fprintf(fp, ",\"nproc\":%d,\"kernel\":", m->nproc);
 	jstr(fp, m->kernel);
-	fputs(",\"tmpfs\":", fp);
-	jstr(fp, m->tmpfs);
-	fputs(",\"loadavg_start\":", fp);
-	jstr(fp, m->load_start);
-	fputs(",\"loadavg_end\":", fp);
-	jstr(fp, m->load_end);
+	jfield(fp, "tmpfs", m->tmpfs);
+	jfield(fp, "loadavg_start", m->load_start);
+	jfield(fp, "loadavg_end", m->load_end);
 	fputs("},\"compiler\":", fp);
 	jstr(fp, m->compiler);
-	fputs(",\"build_type\":", fp);
-	jstr(fp, m->build_type);
-	fputs(",\"cflags\":", fp);
-	jstr(fp, m->cflags);
+	jfield(fp, "build_type", m->build_type);
+	jfield(fp, "cflags", m->cflags);
 	fprintf(fp, ",\"quick\":%s,\"reps\":%d,\"scale\":%g,"
 	    "\"elapsed_s\":%.2f,\"ok\":%s,\n\"results\":[",
 	    bench_opts.quick ? "true" : "false", bench_opts.reps,
@@ -439,12 +480,9 @@ bench_write_json(const char *path, const struct bench_meta *m)
 		summarise(s->v, s->n, &sm);
 		fputs(i == 0 ? "\n{\"section\":" : ",\n{\"section\":", fp);
 		jstr(fp, s->section);
-		fputs(",\"name\":", fp);
-		jstr(fp, s->name);
-		fputs(",\"metric\":", fp);
-		jstr(fp, s->metric);
-		fputs(",\"unit\":", fp);
-		jstr(fp, s->unit);
+		jfield(fp, "name", s->name);
+		jfield(fp, "metric", s->metric);
+		jfield(fp, "unit", s->unit);
 		fprintf(fp, ",\"better\":\"%s\",", s->better > 0 ? "higher" :
 		    s->better < 0 ? "lower" : "none");
 		jsummary(fp, &sm);
@@ -461,14 +499,10 @@ bench_write_json(const char *path, const struct bench_meta *m)
 		ratio_summary(&ratios[i], &sm);
 		fputs(i == 0 ? "\n{\"name\":" : ",\n{\"name\":", fp);
 		jstr(fp, ratios[i].name);
-		fputs(",\"meaning\":", fp);
-		jstr(fp, ratios[i].meaning);
-		fputs(",\"numerator\":", fp);
-		jstr(fp, series[ratios[i].num].name);
-		fputs(",\"denominator\":", fp);
-		jstr(fp, series[ratios[i].den].name);
-		fputs(",\"metric\":", fp);
-		jstr(fp, series[ratios[i].num].metric);
+		jfield(fp, "meaning", ratios[i].meaning);
+		jfield(fp, "numerator", series[ratios[i].num].name);
+		jfield(fp, "denominator", series[ratios[i].den].name);
+		jfield(fp, "metric", series[ratios[i].num].metric);
 		fputc(',', fp);
 		jsummary(fp, &sm);
 		fputc('}', fp);
@@ -480,10 +514,7 @@ bench_write_json(const char *path, const struct bench_meta *m)
 		jstr(fp, notes[i]);
 	}
 	fputs("]}\n", fp);
-	error = ferror(fp) ? EIO : 0;
-	if (fclose(fp) != 0 && error == 0)
-		error = errno;
-	return (error);
+	return (close_out(fp));
 }
 
 /* ---- CSV ---- */
@@ -509,12 +540,30 @@ cnum(FILE *fp, double v)
 		fprintf(fp, "%.6g", v);
 }
 
+/* A field after the first: a comma, then the quoted string. */
+static void
+cfield(FILE *fp, const char *s)
+{
+
+	fputc(',', fp);
+	cstr(fp, s);
+}
+
+/* A comma, then the number (nothing for NaN). */
+static void
+cnumfield(FILE *fp, double v)
+{
+
+	fputc(',', fp);
+	cnum(fp, v);
+}
+
 int
 bench_write_csv(const char *path, const struct bench_meta *m)
 {
 	struct summary sm;
 	FILE *fp;
-	int i, error;
+	int i;
 
 	if ((fp = fopen(path, "w")) == NULL)
 		return (errno);
@@ -529,38 +578,25 @@ bench_write_csv(const char *path, const struct bench_meta *m)
 			summarise(s->v, s->n, &sm);
 			fputs("result,", fp);
 			cstr(fp, s->section);
-			fputc(',', fp);
-			cstr(fp, s->name);
-			fputc(',', fp);
-			cstr(fp, s->metric);
-			fputc(',', fp);
-			cstr(fp, s->unit);
+			cfield(fp, s->name);
+			cfield(fp, s->metric);
+			cfield(fp, s->unit);
 		} else {
 			ratio_summary(r, &sm);
 			fputs("ratio,\"ratios\",", fp);
 			cstr(fp, r->name);
-			fputc(',', fp);
-			cstr(fp, series[r->num].metric);
+			cfield(fp, series[r->num].metric);
 			fputs(",\"x\"", fp);
 		}
-		fputc(',', fp);
-		cnum(fp, sm.median);
-		fputc(',', fp);
-		cnum(fp, sm.min);
-		fputc(',', fp);
-		cnum(fp, sm.max);
-		fputc(',', fp);
-		cnum(fp, sm.q1);
-		fputc(',', fp);
-		cnum(fp, sm.q3);
+		cnumfield(fp, sm.median);
+		cnumfield(fp, sm.min);
+		cnumfield(fp, sm.max);
+		cnumfield(fp, sm.q1);
+		cnumfield(fp, sm.q3);
 		fprintf(fp, ",%d,", sm.n);
 		cstr(fp, m->commit);
-		fputc(',', fp);
-		cstr(fp, m->date);
+		cfield(fp, m->date);
 		fputc('\n', fp);
 	}
-	error = ferror(fp) ? EIO : 0;
-	if (fclose(fp) != 0 && error == 0)
-		error = errno;
-	return (error);
+	return (close_out(fp));
 }

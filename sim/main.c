@@ -161,6 +161,19 @@ usage(FILE *f)
 	    f);
 }
 
+static void	vmessage(const char *fmt, va_list ap)
+	    __attribute__((format(printf, 1, 0)));
+
+/* One line on stderr: the program's name, ": ", the message, a newline. */
+static void
+vmessage(const char *fmt, va_list ap)
+{
+
+	fprintf(stderr, "%s: ", REPORT_PROG);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 static int	bad(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
 
@@ -170,11 +183,9 @@ bad(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", REPORT_PROG);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	usage(stderr);
 	return (2);
 }
@@ -188,11 +199,9 @@ fail2(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", REPORT_PROG);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return (2);
 }
 

@@ -469,21 +469,22 @@ check_record(struct oracle *o, uint64_t idx, const struct ktrq_rec_hdr *h,
 static int
 check_trace(struct oracle *o)
 {
-	const uint8_t *p = o->r->trace;
+	const uint8_t *p = o->r->trace, *pl;
 	struct ktrq_rec_hdr h;
-	size_t off, hl, len = o->r->trace_len;
+	size_t off, len = o->r->trace_len;
 	uint64_t n;
+	int error;
 
-	for (n = 0, off = 0; off < len; n++) {
-		if (ktrq_rec_hdr_decode(p + off, len - off, &h, &hl) != 0 ||
-		    h.len < 0 || (size_t)h.len > len - off - hl)
+	off = 0;
+	for (n = 0; (error = ktrq_rec_next(p, len, &off, &h, &pl)) != ENOENT;
+	    n++) {
+		if (error != 0)
 			return (fail(o, "trace corrupt at offset %zu", off));
 		if (n >= o->nwritten)
 			return (fail(o, "trace has more records than writes "
 			    "(%" PRIu64 ")", o->nwritten));
-		if (!check_record(o, n, &h, p + off + hl))
+		if (!check_record(o, n, &h, pl))
 			return (0);
-		off += hl + (size_t)h.len;
 	}
 	if (n != o->nwritten)
 		return (fail(o, "trace has %" PRIu64 " records, %" PRIu64

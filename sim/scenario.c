@@ -785,18 +785,18 @@ fnv(const uint8_t *p, size_t n)
 	return (h);
 }
 
+/* The whole records at the start of p[0..len). */
 static uint64_t
 count_records(const uint8_t *p, size_t len)
 {
 	struct ktrq_rec_hdr h;
-	size_t off, hl;
+	const uint8_t *pl;
+	size_t off;
 	uint64_t n;
 
-	for (n = 0, off = 0; off < len; n++) {
-		if (ktrq_rec_hdr_decode(p + off, len - off, &h, &hl) != 0)
-			break;
-		off += hl + (size_t)h.len;
-	}
+	off = 0;
+	for (n = 0; ktrq_rec_next(p, len, &off, &h, &pl) == 0; n++)
+		;
 	return (n);
 }
 

@@ -276,6 +276,36 @@ ktrq_rec_hdr_decode(const uint8_t *buf, size_t avail, struct ktrq_rec_hdr *h,
 	return (error);
 }
 
+/*
+ * The record at *offp of buf[0..len): see record.h.  hdr_decode has
+ * already bounded h->len to [0, KTRQ_REC_MAXLEN] on success, so the
+ * payload check only compares it with what is left after the header.
+ */
+int
+ktrq_rec_next(const uint8_t *buf, size_t len, size_t *offp,
+    struct ktrq_rec_hdr *h, const uint8_t **payloadp)
+{
+	size_t off, hl;
+	int error;
+
+	if (offp == NULL || h == NULL || payloadp == NULL)
+		return (EINVAL);
+	off = *offp;
+	if (off > len)
+		return (EINVAL);
+	if (off == len)
+		return (ENOENT);
+	if (buf == NULL)
+		return (EINVAL);
+	if ((error = ktrq_rec_hdr_decode(buf + off, len - off, h, &hl)) != 0)
+		return (error);
+	if (h->len < 0 || (size_t)h->len > len - off - hl)
+		return (EMSGSIZE);
+	*payloadp = buf + off + hl;
+	*offp = off + hl + (size_t)h->len;
+	return (0);
+}
+
 int
 ktrq_rec_syscall_decode(const uint8_t *buf, size_t len,
     struct ktrq_rec_syscall *s)

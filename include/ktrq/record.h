@@ -178,6 +178,31 @@ int	ktrq_rec_hdr_decode(const uint8_t *buf, size_t avail,
 	    struct ktrq_rec_hdr *h, size_t *hdrlen);
 
 /*
+ * Iterates over the records of a whole ktrace.out held in memory: the
+ * `len` bytes at `buf` (buf may be NULL when len is 0).  *offp is the
+ * offset of the next record; start it at 0.  Decodes the header at *offp
+ * with ktrq_rec_hdr_decode(), checks that the h->len bytes of payload fit
+ * in what remains of the buffer, then sets *payloadp to the payload and
+ * advances *offp past the record.  Returns:
+ *	0	 a record: *h, *payloadp and *offp are set;
+ *	ENOENT	 the end (*offp == len): nothing is touched;
+ *	EMSGSIZE the buffer ends inside the header or inside the payload;
+ *	EBADMSG	 the header is corrupt (see ktrq_rec_hdr_decode());
+ *	EINVAL	 a NULL argument (buf only when len != 0), or *offp > len.
+ * On any error *offp and *payloadp are left untouched; on EMSGSIZE and
+ * EBADMSG *h holds what ktrq_rec_hdr_decode() left in it (the decoded
+ * header when it was the payload that did not fit).  The usual loop:
+ *
+ *	off = 0;
+ *	while ((error = ktrq_rec_next(buf, len, &off, &h, &pl)) == 0)
+ *		use(&h, pl);
+ *	if (error != ENOENT)
+ *		the record at off is truncated or corrupt;
+ */
+int	ktrq_rec_next(const uint8_t *buf, size_t len, size_t *offp,
+	    struct ktrq_rec_hdr *h, const uint8_t **payloadp);
+
+/*
  * For the payload decoders `len` is the payload length from the header:
  * the payload must be exactly the type's size, so it is both the buffer
  * size and a claim about the record.  Shorter than the fixed fields ->

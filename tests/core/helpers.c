@@ -567,12 +567,12 @@ decode_payload(struct trec *r, const uint8_t *p, size_t len)
 int
 trace_parse(const uint8_t *buf, size_t len, struct trace *tr)
 {
+	struct ktrq_rec_hdr h;
 	struct trec *r;
-	size_t off, hdrlen, cap;
+	const uint8_t *pl;
+	size_t off, start, cap;
 	int error;
 
-	r = NULL;
-	hdrlen = 0;
 	memset(tr, 0, sizeof(*tr));
 	if (len == 0)
 		return (0);
@@ -581,7 +581,17 @@ trace_parse(const uint8_t *buf, size_t len, struct trace *tr)
 	memcpy(tr->buf, buf, len);
 	tr->len = len;
 	cap = 0;
-	for (off = 0; off < len; off += hdrlen + (size_t)r->hdr.len) {
+	off = 0;
+	for (;;) {
+		start = off;
+		error = ktrq_rec_next(tr->buf, len, &off, &h, &pl);
+		if (error == ENOENT)
+			break;
+		if (error != 0)
+			return (error);
+		/* libktrq writes version 1 only (a v0 header decodes as 0). */
+		if (h.version != KTR_VERSION1)
+			return (EPROTO);
 		if (tr->n == cap) {
 			cap = cap != 0 ? cap * 2 : 64;
 			r = realloc(tr->r, cap * sizeof(*r));
@@ -591,21 +601,12 @@ trace_parse(const uint8_t *buf, size_t len, struct trace *tr)
 		}
 		r = &tr->r[tr->n];
 		memset(r, 0, sizeof(*r));
-		r->off = off;
-		if ((error = ktrq_rec_hdr_decode(tr->buf + off, len - off,
-		    &r->hdr, &hdrlen)) != 0)
-			return (error);
-		/* libktrq writes version 1 only. */
-		if (hdrlen != KTRQ_REC_HDR_V1_SIZE ||
-		    r->hdr.version != KTR_VERSION1)
-			return (EPROTO);
-		if (len - off - hdrlen < (size_t)r->hdr.len)
-			return (EMSGSIZE);
+		r->off = start;
+		r->hdr = h;
 		r->rawtype = r->hdr.type;
 		r->type = r->hdr.type & ~KTR_TYPE;
 		r->drop = (r->hdr.type & KTR_DROP) != 0;
-		if ((error = decode_payload(r, tr->buf + off + hdrlen,
-		    (size_t)r->hdr.len)) != 0)
+		if ((error = decode_payload(r, pl, (size_t)r->hdr.len)) != 0)
 			return (error);
 		tr->n++;
 	}
@@ -790,6 +791,40 @@ h_trace(struct ktrq_thread *ctl, struct ktrq_target *t, int facs, int pid)
 {
 
 	assert_int_equal(ktrq_ktrace(ctl, t, KTROP_SET, facs, pid), 0);
+}
+
+struct ktrq_thread *
+h_traced_thread(struct ktrq *k, struct ktrq_target *t, int pid,
+    const char *comm, int64_t tid, struct ktrq_proc **pp)
+{
+	struct ktrq_thread *td;
+
+	*pp = h_proc(k, pid, NULL, pid, comm, 1000);
+	td = h_thread(*pp, tid);
+	h_trace(td, t, KTRFAC_ALL, pid);
+	return (td);
+}
+
+struct ktrq *
+h_gated_world(struct wrap **wp, struct gate **gp, int pool, unsigned flags,
+    struct logcap *lc)
+{
+	struct ktrq *k;
+
+	*wp = wrap_create();
+	k = h_instance(&(*wp)->os, pool, flags, lc);
+	*gp = gate_create((*wp)->inner, NULL);
+	return (k);
+}
+
+void
+h_gated_teardown(struct wrap *w, struct ktrq *k, struct gate *g)
+{
+
+	gate_open(g);
+	assert_int_equal(ktrq_destroy(k), 0);
+	ktrq_target_rele(g->target);
+	wrap_destroy(w);
 }
 
 struct ktrq_stats

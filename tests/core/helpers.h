@@ -188,6 +188,26 @@ struct ktrq_thread *h_thread(struct ktrq_proc *p, int64_t tid);
 /* `ctl` sets `facs` on `pid` to `t`; asserts success. */
 void	h_trace(struct ktrq_thread *ctl, struct ktrq_target *t, int facs,
 	    int pid);
+/*
+ * A process `pid` (no parent, its own group, uid 1000, named `comm`)
+ * with one thread `tid` that has set every facility on `pid` to `t`;
+ * returns the thread and stores the process in *pp.  Asserts.
+ */
+struct ktrq_thread *h_traced_thread(struct ktrq *k, struct ktrq_target *t,
+	    int pid, const char *comm, int64_t tid, struct ktrq_proc **pp);
+/*
+ * The world of a gated test: a new wrap in *wp, an instance on it (pool,
+ * flags and lc as for h_instance) returned, and in *gp a closed gate
+ * created on the wrap's inner layer (in front of a new memtarget, so its
+ * allocations are not counted).  Undo with h_gated_teardown().
+ */
+struct ktrq *h_gated_world(struct wrap **wp, struct gate **gp, int pool,
+	    unsigned flags, struct logcap *lc);
+/*
+ * Opens g (so parked writes complete), destroys k asserting success,
+ * releases the test's reference to g's target, then destroys w.
+ */
+void	h_gated_teardown(struct wrap *w, struct ktrq *k, struct gate *g);
 struct ktrq_stats h_stats(struct ktrq *k);
 /*
  * No event in flight: every posted event ended one way, the pool is all

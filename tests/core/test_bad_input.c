@@ -44,9 +44,7 @@ setup(void **state)
 	fx->w = wrap_create();
 	fx->k = h_instance(&fx->w->os, 8, 0, NULL);
 	assert_int_equal(ktrq_memtarget_create(fx->w->inner, &fx->mt), 0);
-	fx->p = h_proc(fx->k, PID, NULL, PID, "bad", 1000);
-	fx->td = h_thread(fx->p, 1);
-	h_trace(fx->td, fx->mt, KTRFAC_ALL, PID);
+	fx->td = h_traced_thread(fx->k, fx->mt, PID, "bad", 1, &fx->p);
 	*state = fx;
 	return (0);
 }

@@ -42,9 +42,7 @@ setup(void **state)
 
 	fx = calloc(1, sizeof(*fx));
 	assert_non_null(fx);
-	fx->w = wrap_create();
-	fx->k = h_instance(&fx->w->os, 3, 0, NULL);
-	fx->g = gate_create(fx->w->inner, NULL);
+	fx->k = h_gated_world(&fx->w, &fx->g, 3, 0, NULL);
 	fx->pa = h_proc(fx->k, PID_A, NULL, PID_A, "a", 1000);
 	fx->ta = h_thread(fx->pa, 1);
 	fx->ta2 = h_thread(fx->pa, 11);
@@ -61,10 +59,7 @@ teardown(void **state)
 {
 	struct fx *fx = *state;
 
-	gate_open(fx->g);
-	assert_int_equal(ktrq_destroy(fx->k), 0);
-	ktrq_target_rele(fx->g->target);
-	wrap_destroy(fx->w);
+	h_gated_teardown(fx->w, fx->k, fx->g);
 	free(fx);
 	return (0);
 }

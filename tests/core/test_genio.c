@@ -301,9 +301,7 @@ t_single_poster_order(void **state)
 	w = wrap_create();
 	k = h_instance(&w->os, MIX, 0, NULL);
 	assert_int_equal(ktrq_memtarget_create(w->inner, &mt), 0);
-	p = h_proc(k, PID_G, NULL, PID_G, "gio", 1000);
-	td = h_thread(p, 1);
-	h_trace(td, mt, KTRFAC_ALL, PID_G);
+	td = h_traced_thread(k, mt, PID_G, "gio", 1, &p);
 	for (i = 0; i < MIX; i++) {
 		/* Runs of async records, then one or two genios. */
 		kind[i] = (i * 7) % 5 == 0 || (i * 7) % 5 == 3 ? KTR_GENIO :

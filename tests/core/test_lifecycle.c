@@ -44,9 +44,7 @@ setup(void **state)
 
 	fx = calloc(1, sizeof(*fx));
 	assert_non_null(fx);
-	fx->w = wrap_create();
-	fx->k = h_instance(&fx->w->os, 2048, 0, NULL);
-	fx->g = gate_create(fx->w->inner, NULL);
+	fx->k = h_gated_world(&fx->w, &fx->g, 2048, 0, NULL);
 	fx->pr = h_proc(fx->k, PID_R, NULL, PID_R, "init", 0);
 	fx->tr = h_thread(fx->pr, 1);
 	fx->pa = h_proc(fx->k, PID_A, fx->pr, PID_A, "prog", 1000);
@@ -60,10 +58,7 @@ teardown(void **state)
 {
 	struct fx *fx = *state;
 
-	gate_open(fx->g);
-	assert_int_equal(ktrq_destroy(fx->k), 0);
-	ktrq_target_rele(fx->g->target);
-	wrap_destroy(fx->w);
+	h_gated_teardown(fx->w, fx->k, fx->g);
 	free(fx);
 	return (0);
 }

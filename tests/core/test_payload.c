@@ -38,14 +38,10 @@ setup_flags(void **state, unsigned flags)
 
 	fx = calloc(1, sizeof(*fx));
 	assert_non_null(fx);
-	fx->w = wrap_create();
-	fx->k = h_instance(&fx->w->os, 64, flags, NULL);
 	/* The target lives on the inner layer: its growth is not counted. */
-	fx->g = gate_create(fx->w->inner, NULL);
+	fx->k = h_gated_world(&fx->w, &fx->g, 64, flags, NULL);
 	gate_open(fx->g);
-	fx->p = h_proc(fx->k, PID, NULL, PID, "big", 1000);
-	fx->td = h_thread(fx->p, 1);
-	h_trace(fx->td, fx->g->target, KTRFAC_ALL, PID);
+	fx->td = h_traced_thread(fx->k, fx->g->target, PID, "big", 1, &fx->p);
 	*state = fx;
 	return (0);
 }
@@ -70,10 +66,7 @@ teardown(void **state)
 	struct fx *fx = *state;
 
 	wrap_fail_allocs(fx->w, -1);
-	gate_open(fx->g);
-	assert_int_equal(ktrq_destroy(fx->k), 0);
-	ktrq_target_rele(fx->g->target);
-	wrap_destroy(fx->w);
+	h_gated_teardown(fx->w, fx->k, fx->g);
 	free(fx);
 	return (0);
 }

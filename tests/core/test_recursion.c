@@ -90,9 +90,7 @@ setup(void **state)
 	fx->w = wrap_create();
 	fx->k = h_instance(&fx->w->os, 4, 0, NULL);
 	assert_int_equal(ktrq_memtarget_create(fx->w->inner, &fx->mt), 0);
-	fx->p = h_proc(fx->k, PID, NULL, PID, "nest", 1000);
-	fx->td = h_thread(fx->p, 1);
-	h_trace(fx->td, fx->mt, KTRFAC_ALL, PID);
+	fx->td = h_traced_thread(fx->k, fx->mt, PID, "nest", 1, &fx->p);
 	fx->n.td = fx->td;
 	*state = fx;
 	return (0);

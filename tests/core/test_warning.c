@@ -43,10 +43,8 @@ setup(void **state)
 
 	fx = calloc(1, sizeof(*fx));
 	assert_non_null(fx);
-	fx->w = wrap_create();
 	logcap_init(&fx->log);
-	fx->k = h_instance(&fx->w->os, 4, 0, &fx->log);
-	fx->g = gate_create(fx->w->inner, NULL);
+	fx->k = h_gated_world(&fx->w, &fx->g, 4, 0, &fx->log);
 	fx->pa = h_proc(fx->k, PID_A, NULL, PID_A, "a", 1000);
 	fx->ta = h_thread(fx->pa, 1);
 	fx->pb = h_proc(fx->k, PID_B, NULL, PID_B, "b", 1000);
@@ -62,11 +60,8 @@ teardown(void **state)
 {
 	struct fx *fx = *state;
 
-	gate_open(fx->g);
-	assert_int_equal(ktrq_destroy(fx->k), 0);
-	ktrq_target_rele(fx->g->target);
+	h_gated_teardown(fx->w, fx->k, fx->g);
 	logcap_fini(&fx->log);
-	wrap_destroy(fx->w);
 	free(fx);
 	return (0);
 }

@@ -166,9 +166,7 @@ t_genio_write_fails(void **state)
 	fault.fail_after_records = 1;		/* error 0: EIO */
 	assert_int_equal(ktrq_faulttarget_create(w->inner, mf, &fault, &ft),
 	    0);
-	p = h_proc(k, PID_A, NULL, PID_A, "a", 1000);
-	td = h_thread(p, 1);
-	h_trace(td, ft, KTRFAC_ALL, PID_A);
+	td = h_traced_thread(k, ft, PID_A, "a", 1, &p);
 	assert_int_equal(h_sys(td, CODE, 0, 0), 0);
 	assert_int_equal(ktrq_genio(td, 3, 0, "data", 4), EIO);
 	assert_int_equal(logcap_count(&log, failmsg(EIO)), 1);

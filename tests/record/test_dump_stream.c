@@ -56,17 +56,19 @@ static void
 find_bounds(void)
 {
 	struct ktrq_rec_hdr h;
-	size_t off, hl;
+	const uint8_t *pl;
+	size_t off;
+	int error;
 
 	nbounds = 0;
-	for (off = 0; off < golden_len; off += hl + (size_t)h.len) {
+	off = 0;
+	do {
 		assert_true(nbounds < MAXRECS);
 		bounds[nbounds++] = off;
-		assert_int_equal(ktrq_rec_hdr_decode(golden + off,
-		    golden_len - off, &h, &hl), 0);
-	}
+	} while ((error = ktrq_rec_next(golden, golden_len, &off, &h,
+	    &pl)) == 0);
+	assert_int_equal(error, ENOENT);
 	assert_int_equal(off, golden_len);
-	bounds[nbounds++] = off;
 }
 
 static int
