@@ -137,13 +137,11 @@ null_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 {
 	struct nulltarget *nt = arg;
 	size_t total;
-	int i;
 
 	(void)cred;
 	if (nt->spin_ns != 0)
 		bench_spin_ns(nt->spin_ns);
-	for (total = 0, i = 0; i < iovcnt; i++)
-		total += iov[i].len;
+	total = ktrq_iov_total(iov, iovcnt);
 	*donep = total;
 	return (0);
 }

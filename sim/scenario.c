@@ -241,8 +241,7 @@ simtgt_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 	size_t total, allow, n;
 	int error, i;
 
-	for (total = 0, i = 0; i < iovcnt; i++)
-		total += iov[i].len;
+	total = ktrq_iov_total(iov, iovcnt);
 	if (st->pending == 0) {
 		log_simple(st->r, EV_TWRITE, 0, st->index);
 		if ((error = simtgt_begin(st, total)) != 0)

@@ -75,6 +75,17 @@ ktrq_target_rele(struct ktrq_target *t)
 	os->free(os->cookie, t, sizeof(*t));
 }
 
+size_t
+ktrq_iov_total(const struct ktrq_iov *iov, int iovcnt)
+{
+	size_t total;
+	int i;
+
+	for (total = 0, i = 0; i < iovcnt; i++)
+		total += iov[i].len;
+	return (total);
+}
+
 /* Advance iov past `done` bytes (at most KTRQ_TARGET_IOVMAX pieces). */
 static int
 iov_advance(struct ktrq_iov *iov, int iovcnt, size_t done)

@@ -70,10 +70,9 @@ fault_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 	struct ktrq_iov part[KTRQ_TARGET_IOVMAX];
 	long long allow;
 	size_t total, left;
-	int error, i, n;
+	int error, n;
 
-	for (total = 0, i = 0; i < iovcnt; i++)
-		total += iov[i].len;
+	total = ktrq_iov_total(iov, iovcnt);
 	ktrq__lock(f->f_os, f->f_mtx);
 	if (f->f_fault.delay_ns != 0)
 		fault_delay(f);

@@ -49,8 +49,7 @@ mem_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 	int error, i;
 
 	(void)cred;
-	for (total = 0, i = 0; i < iovcnt; i++)
-		total += iov[i].len;
+	total = ktrq_iov_total(iov, iovcnt);
 	ktrq__lock(m->m_os, m->m_mtx);
 	if ((error = mem_reserve(m, m->m_len + total)) == 0) {
 		for (i = 0; i < iovcnt; i++) {

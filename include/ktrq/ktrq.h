@@ -260,6 +260,9 @@ int	ktrq_target_create(const struct ktrq_os *os,
 void	ktrq_target_hold(struct ktrq_target *t);
 void	ktrq_target_rele(struct ktrq_target *t);
 
+/* The bytes iov[0..iovcnt) hold (0 for iovcnt <= 0).  Pure. */
+size_t	ktrq_iov_total(const struct ktrq_iov *iov, int iovcnt);
+
 /* Most pieces one write may have. */
 #define	KTRQ_TARGET_IOVMAX	8
 

@@ -372,7 +372,7 @@ gate_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 	void (*notify)(void *);
 	void *notify_arg;
 	size_t total;
-	int error, i;
+	int error;
 
 	GLOCK(g);
 	g->entered++;
@@ -392,8 +392,7 @@ gate_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 	GUNLOCK(g);
 	if ((error = ktrq_target_write(g->inner, iov, iovcnt, cred)) != 0)
 		return (error);
-	for (total = 0, i = 0; i < iovcnt; i++)
-		total += iov[i].len;
+	total = ktrq_iov_total(iov, iovcnt);
 	*donep = total;
 	return (0);
 }
@@ -503,17 +502,15 @@ gate_entered(struct gate *g)
 	return (n);
 }
 
-static int
+int
 null_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
     const struct ktrq_cred *cred, size_t *donep)
 {
 	size_t total;
-	int i;
 
 	(void)arg;
 	(void)cred;
-	for (total = 0, i = 0; i < iovcnt; i++)
-		total += iov[i].len;
+	total = ktrq_iov_total(iov, iovcnt);
 	*donep = total;
 	return (0);
 }

@@ -110,6 +110,9 @@ void	gate_pass(struct gate *g, unsigned n);
 unsigned gate_entered(struct gate *g);
 
 /* A target that accepts and discards everything. */
+/* A target write that accepts every byte (for targets built on it). */
+int	null_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
+	    const struct ktrq_cred *cred, size_t *donep);
 struct ktrq_target *null_target(const struct ktrq_os *os);
 
 /* ------------------------------------------------------------------ */

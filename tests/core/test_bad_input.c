@@ -290,8 +290,7 @@ step_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 	s->calls++;
 	if (s->error != 0)
 		return (s->error);
-	for (total = 0, i = 0; i < iovcnt; i++)
-		total += iov[i].len;
+	total = ktrq_iov_total(iov, iovcnt);
 	if (s->step < 0) {
 		*donep = total + 1;
 		return (0);

@@ -42,11 +42,9 @@ counter_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 {
 	struct counter *c = arg;
 	size_t total;
-	int i;
 
 	(void)cred;
-	for (total = 0, i = 0; i < iovcnt; i++)
-		total += iov[i].len;
+	total = ktrq_iov_total(iov, iovcnt);
 	pthread_mutex_lock(&c->lock);
 	c->writes++;
 	pthread_mutex_unlock(&c->lock);

@@ -155,21 +155,6 @@ struct relcount {
 	int		 released;
 };
 
-static int
-rc_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
-    const struct ktrq_cred *cred, size_t *donep)
-{
-	size_t total;
-	int i;
-
-	(void)arg;
-	(void)cred;
-	for (total = 0, i = 0; i < iovcnt; i++)
-		total += iov[i].len;
-	*donep = total;
-	return (0);
-}
-
 static void
 rc_release(void *arg)
 {
@@ -181,7 +166,7 @@ rc_release(void *arg)
 }
 
 static const struct ktrq_target_ops rc_ops = {
-	.write = rc_write,
+	.write = null_write,
 	.release = rc_release,
 };
 
