@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Thin wrapper over CMake: the two commands of the README's quick start.
 #   make run    build, then run the main job (a seeded race simulation)
 #   make test   build, then run the whole ctest suite (unit, cli, memcheck,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-bench: what the request queue costs, measured against baselines
  * taken in the same run.

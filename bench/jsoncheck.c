@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A strict JSON syntax check (RFC 8259) of the results file, so the
  * smoke test can tell a valid report from one that merely exists.  It

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-bench: the driver.  Runs the suites (bench.h), records the
  * machine, compiler and commit, prints the table and writes the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A mirror of the core's asynchronous path, to price the pool against
  * malloc at equal design.

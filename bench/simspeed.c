@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * How fast the simulator explores: complete runs per second and
  * scheduling points (steps) and recorded decisions per second, for both

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Result series, headline ratios and their three renderings: the table
  * on stdout, results.json and results.csv (the same numbers in each).

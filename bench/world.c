@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What every suite stands on: the clock, the pthread layer (plain and
  * with counted allocations), the trace targets (null, a tmpfs file, a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # ktrq_test(NAME SOURCES f.c... [LIBS l...] [ARGS a...] [PTHREAD] [NO_VALGRIND])
 #
 # One executable per behaviour, registered three times when valgrind is

@@ -1,4 +1,5 @@
 #!/bin/bash -eu
+# SPDX-License-Identifier: BSD-2-Clause
 # Build the fuzz targets the OSS-Fuzz way (docs/fuzzing.md):
 #
 #	$CC $CFLAGS               compile (instrumentation included)

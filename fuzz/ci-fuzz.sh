@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Bounded fuzzing, for CI and for a quick local check (docs/fuzzing.md):
 # build the three libFuzzer targets (clang, -DKTRQ_FUZZ=ON, in build-fuzz/)
 # and fuzz each for SECONDS (default 60, or $KTRQ_FUZZ_SECONDS) from a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * crash-to-schedule: turn an input of the ordering fuzz target (a crash
  * file, or any corpus entry) into

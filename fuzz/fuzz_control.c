@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Control-API fuzz target: the bytes are a sequence of public API calls
  * with arbitrary arguments -- invalid ones and NULLs included -- made by

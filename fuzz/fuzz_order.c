@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Ordering fuzz target: the fuzzer's bytes are a whole run of scenario
  * "chaos" under the deterministic simulator -- the workload parameters

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Reader fuzz target: the bytes are a ktrace.out file, read and printed
  * by ktrq_dump_stream() -- the whole of ktrq-dump but its command line --

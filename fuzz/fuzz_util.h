@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Small helpers shared by the fuzz targets that run the simulator.
  */

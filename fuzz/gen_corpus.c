@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Writes the seed corpora of the three fuzz targets (fuzz/corpus/), so
  * that every committed seed can be regenerated and reviewed:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Decoding an ordering fuzz input (see order_input.h for the layout).
  */

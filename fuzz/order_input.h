@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The ordering fuzz target's input format, shared by the target
  * (fuzz_order.c) and crash-to-schedule (crash_to_schedule.c) so that both

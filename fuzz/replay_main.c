@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A main() for the fuzz targets without a fuzzing engine: every file
  * named on the command line, and every regular file in every directory

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The seeded-bug zoo, caught by the ordering fuzz target instead of the
 # simulator's seed sweeps (sim/zoo/run-zoo.sh does those).  For each
 # sim/zoo/NN-name.patch: a fresh copy of the sources is patched (never the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Install what `make kernel-test` needs, when it is missing (Debian 12):
 # the kernel the guest boots and its headers (the same version), qemu,
 # a static busybox and cpio for the initramfs.  Harmless when everything

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Linux kernel backend of the libktrq platform layer
  * (src/os/linux_kernel.c).  Kernel builds only: kernel/Kbuild compiles it

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Print the version of the kernel the module is built for and the guest
 # boots: the newest Debian linux-image installed (/boot/vmlinuz-VERSION)
 # that has its headers (/usr/lib/modules/VERSION/build).  Not `uname -r`:

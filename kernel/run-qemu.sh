@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # make kernel-test: build ktrq_selftest.ko against the headers of the
 # installed Debian kernel, boot that kernel in qemu with a busybox
 # initramfs that loads the module, and pass only when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The chooser: every decision of a run passes here.  Live, a value comes
  * from the strategy (thread picks) or the seeded generator (everything

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The simulation engine: threads, mutexes, sleep queues and virtual time
  * for one run, with a scheduling point at every layer call.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-sim: run libktrq's scenarios under the deterministic simulator.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The oracle: after a simulated run, decide from the ordered event log
  * and the trace bytes whether the core kept every promise.

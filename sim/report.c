@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-sim: what one run did, for a person (text) or a program (JSON).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-sim: the report of one run, as text or as one JSON object, and the
  * small helpers every output of the tool shares (names of the simulator's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The simulator's random numbers: splitmix64, chosen because it is tiny,
  * has no bad seeds (0 included) and gives the same stream on every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Named scenarios: the real core, driven under the simulator by traced
  * threads posting a seeded mix of events while other actors resize the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Scenarios: workloads of the real core run under the simulator, each
  * judged by the oracle after the run.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Schedules: the decisions of a run, and the parameters needed to ask the
  * same questions again, as one line of text:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What a scenario run records for the oracle: one totally ordered log of
  * events -- the core's probes, the scenario's own posts and actions, the

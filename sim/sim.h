@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The deterministic simulator: a platform layer (struct ktrq_os) under
  * which exactly one simulated thread runs at a time, and every layer call

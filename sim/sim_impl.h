@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Internals of the simulator shared by engine.c, choose.c, strategy.c and
  * the vehicles.  Everything here is touched only by the one simulated

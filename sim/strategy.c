@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Scheduling strategies: given the runnable threads, which one runs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-sim sweep: many seeds of one scenario, across worker processes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-sim sweep: one scenario over a range of seeds, in parallel worker
  * processes, summarised as runs, failures and how many distinct

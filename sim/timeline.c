@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-sim: the Chrome Trace Event writer (see timeline.h for the layout
  * and the time axis).

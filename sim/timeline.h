@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-sim: a run drawn as a Chrome Trace Event file ({"traceEvents":
  * [...]}), which Perfetto (ui.perfetto.dev) and chrome://tracing open.

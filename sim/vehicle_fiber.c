@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The fiber vehicle: every simulated thread is a ucontext on a stack of
  * its own, all on the OS thread that called sim_run.  A hand-off is a

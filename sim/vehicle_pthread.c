@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The pthread vehicle: each simulated thread is a real pthread, so gdb,
  * backtraces and helgrind see real threads.  Only the thread whose `go`

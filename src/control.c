@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrace(2): attaching processes to targets and detaching them, with the
  * ktrcanset() permission rule.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * An instance: configuration, creation, draining destruction, statistics,
  * and the thin wrappers through which the core uses its platform layer.

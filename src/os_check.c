@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Validation of a platform table before an instance trusts it: the
  * rumpuser-style version handshake.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The request pool: objects allocated ahead of time so that posting an
  * event never allocates.  The free list is LIFO (a just-freed object is

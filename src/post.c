@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Event points: the ktrsyscall(), ktrsysret(), ... of sys/kern, each
  * taking the posting thread explicitly.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The traced world: processes, their threads, fork, exit and exec.
  *

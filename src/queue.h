@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The queue(3) lists libktrq uses, spelled as BSD's <sys/queue.h> so the
  * code reads like sys/kern, but carried here because neither glibc's copy

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The trace-record codec: structures to and from the little-endian byte
  * layout of a FreeBSD amd64 ktrace.out file.

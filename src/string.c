@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The few string helpers the core needs, written out so the core links
  * against nothing but the platform layer and the compiler's memcpy and

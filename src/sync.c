@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The synchronous protocol of 2002, the poster's half (worker.c has the
  * worker's).  genio data lives in the poster's memory, which the worker

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Trace targets: the vnode of 2002, reduced to what the queue needs -- a
  * reference count and an append write that receives the poster's

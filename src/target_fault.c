@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A target that misbehaves on purpose, wrapped around a real one: it
  * fails with a chosen errno after so many bytes or records, accepts at

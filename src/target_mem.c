@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A target that appends to memory, for tests and harnesses: what a
  * ktrace.out file would hold, without a file system.  Its own mutex

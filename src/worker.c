@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The worker: one thread per instance, taking requests off the head of
  * the todo list and writing each with the target and credentials

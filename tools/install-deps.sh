@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Install what the build and the tests need, when it is missing (Debian 12).
 # Run by `make`; harmless when everything is present.
 set -eu

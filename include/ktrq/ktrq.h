@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libktrq: FreeBSD's 2002 ktrace request queue, in userspace.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libktrq platform layer: the one narrow interface between the portable
  * core and its host.

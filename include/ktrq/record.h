@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libktrq trace records: the on-disk format of a ktrace.out file and its
  * codec.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libc shim for the kernel build of the libktrq core.  Linux's errno
  * values are its userspace ones, so a value the core returns means the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libc shim for the kernel build of the libktrq core (kernel/Kbuild puts
  * this directory first on the include path).  A Linux module has no libc

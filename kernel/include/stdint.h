@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libc shim for the kernel build of the libktrq core: the exact-width
  * types come from <linux/types.h>; the C99 limit macros the kernel names

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libc shim for the kernel build of the libktrq core: memcpy, memset and
  * friends are the kernel's own.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The seeded-bug zoo: proves the simulator finds real races in the real
 # core.  Each sim/zoo/NN-name.patch is applied to a fresh copy of the
 # sources (never to the tree, never compiled into the library), ktrq-sim

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A target that appends to a file: ktrace.out on a host.  Host code
  * (open(2), writev(2)), so it lives beside the pthread backend and not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #define	_GNU_SOURCE	/* pthread_setname_np; must precede every include */
 /*
  * The pthread backend of the platform layer: real concurrency.

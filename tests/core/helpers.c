@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Helpers shared by the core tests: the wrapping layer, the gate target,
  * the trace parser, the log capture and shorthands (see helpers.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Bad input: every public function of ktrq.h given NULL or an invalid
  * argument returns the documented errno (EINVAL, ENOTSUP for a layer of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrace(2), the control matrix: SET adds facilities and attaches, CLEAR
  * removes them and detaches with the last one (the target reference is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq_destroy with work pending: it drains.  Every event that returned
  * 0 before destroy is in the trace afterwards (the test keeps its own

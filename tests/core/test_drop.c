@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Drop marking: an event of process A that finds the pool empty marks
  * A's next record -- and only that one -- with KTR_DROP, however many of

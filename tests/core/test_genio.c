@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Synchronous genio, the 2002 handshake.  A genio record is queued like
  * any other but written by its poster, in its turn:

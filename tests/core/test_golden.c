@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Golden bytes: the core and the codec together write FreeBSD-compatible
  * ktrace.out.  With the clock fixed (wrapping layer), one record of each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Instances are independent: two instances on one platform layer, and
  * two on two layers, side by side, with the same pids, posting from

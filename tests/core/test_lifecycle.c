@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fork, exit and exec:
  *  - exit drains: when ktrq_proc_exit returns, every record the process

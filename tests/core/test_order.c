@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Per-thread order under concurrency: eight threads (of two processes)
  * post into one memtarget at once.  In the trace every thread's records

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Large payloads: a variable payload longer than KTRQ_INLINE_DATA (a
  * 2048-byte utrace, a 1024-byte path, a copied genio) is allocated

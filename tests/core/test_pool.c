@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The request pool: every object is accounted for (pool_size, pool_free,
  * pool_inuse, todo_depth), ktrq_pool_resize grows and shrinks it one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The per-thread recursion guard (td_inktrace): an event raised for a
  * thread that is already inside libktrq -- here a context switch the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The exhaustion warning: "Out of ktrace request objects." reaches the
  * configured log sink exactly once however many events find the pool

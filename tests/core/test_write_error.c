@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The write-error policy: when a write to a target fails, the log sink
  * gets "ktrace write failed, errno E, tracing stopped" once; every

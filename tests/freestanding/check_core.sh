@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The core builds without a libc, as it must inside a kernel:
 #
 #   check_core.sh CC NM ROOT WORKDIR [CFLAGS...]

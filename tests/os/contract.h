@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The platform-layer contract suite, written once against struct ktrq_os
  * and bound to each backend by a small runner (contract_pthread.c, later

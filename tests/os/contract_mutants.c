@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Proof that the contract suite can fail: run it against the pthread
  * backend with one deliberate defect ("mutant") at a time and require the

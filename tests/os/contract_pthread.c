@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Binds the platform-layer contract to the pthread backend, and adds what
  * only this backend can set up: the environment behind tunable, a second

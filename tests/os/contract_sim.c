@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Binds the platform-layer contract to the simulation backend: the same
  * suite the pthread backend passes, each test body run as simulated

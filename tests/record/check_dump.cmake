@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Run ktrq-dump once and check its exit status, stdout and stderr.
 #
 #   cmake -DDUMP=prog -DWORKDIR=dir [-DARGS=a|b|c] [-DSTDIN=file]

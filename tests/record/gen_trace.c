@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Writes the trace files the ktrq-dump CLI tests read: golden.ktr, which
  * has every record type, a drop flag, version-0 records and the corner

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Every way a decoder can refuse its input, and the errno it must give.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The ktrq-dump reader on memory streams: every truncation and many
  * corruptions of the golden trace.

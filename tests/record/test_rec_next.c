@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq_rec_next(): the record iterator over a trace held in memory.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Check a ktrq-sim --timeline file the way the viewers read it.
 
 Valid JSON with a traceEvents array; every event has the fields its phase

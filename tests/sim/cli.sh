@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Command-line checks of ktrq-sim that compare outputs of several runs.
 #
 #   cli.sh CASE SIM WORKDIR [PYTHON]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Run one ktrq-stress command and check its exit status and output.
 #   cmake -DCMD=a|b|c -DEXPECT_RC=n [-DEXPECT_OUT=regex] [-DEXPECT_ERR=regex]
 #         -P expect.cmake

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The ktrq-dump reader: a record at a time from a stream, each checked in
  * full before any of it is printed.

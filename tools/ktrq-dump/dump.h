@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-dump as a library: read a ktrace.out stream and print it the way
  * kdump(1) does.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-dump: print a ktrace.out file the way FreeBSD's kdump(1) does.
  *

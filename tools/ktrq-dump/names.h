@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Name tables of the traced system (FreeBSD amd64), not of the host: the
  * numbers in a trace are FreeBSD's, whatever machine reads it, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-pingpong: what one hand-off through the platform layer costs.
  *

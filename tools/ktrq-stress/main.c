@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-stress: load libktrq from many OS threads on the pthread backend,
  * then read the trace file back and check it.

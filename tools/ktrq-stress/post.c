@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-stress: the threads.  Posters post their share of the events and
  * note every outcome; the optional resizer changes the pool size every

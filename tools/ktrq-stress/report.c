@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-stress: the summary of a run, as aligned text or as one JSON
  * object on one line.  Rates use the layer clock, from the moment the

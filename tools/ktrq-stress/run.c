@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-stress: one run.  Build the traced world (an instance on the
  * pthread backend, the file target or a fault wrapper around it, the

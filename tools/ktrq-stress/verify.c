@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-stress: read the trace file back and check it against what the
  * posters saw and what the library counted.

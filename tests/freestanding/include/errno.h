@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The freestanding check's <errno.h>: constants only (no errno object;
  * the core returns errors, it never sets errno), with Linux's values,

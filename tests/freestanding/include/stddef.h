@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The freestanding check's <stddef.h> (tests/freestanding): what the
  * kernel shim (kernel/include/stddef.h) offers the core, from compiler

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The freestanding check's <stdint.h>: the exact-width types and limits,
  * from compiler predefines (GCC and Clang both provide them).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The freestanding check's <string.h>: only the four functions every
  * C compiler may call even in a freestanding program, and every kernel
