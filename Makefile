@@ -1,13 +1,24 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Thin wrapper over CMake: the two commands of the README's quick start.
 #   make run    build, then run the main job (a seeded race simulation)
-#   make test   build, then run the whole ctest suite (unit, cli, memcheck,
-#               helgrind labels)
+#   make test   build, then run the whole ctest suite (unit, cli, install,
+#               memcheck, helgrind labels)
+# Quiet unless something fails: the full logs are in $(BUILD)/*.log.
+# V=1 shows everything as it happens.
 BUILD	?= build
 TYPE	?= Debug
 JOBS	?= 2
+PREFIX	?= /usr/local
+V	?= 0
 
-.PHONY: all deps configure build run test test-fast bench clean
+# quiet LOG CMD...: run CMD into LOG; on failure show LOG and fail.
+ifeq ($(V),0)
+quiet = sh tools/quiet.sh
+else
+quiet = sh tools/quiet.sh -v
+endif
+
+.PHONY: all deps configure build run test test-fast install bench clean
 
 all: build
 
@@ -15,31 +26,56 @@ deps:
 	@sh tools/install-deps.sh
 
 configure: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(TYPE) >/dev/null
+	@mkdir -p $(BUILD)
+	@$(quiet) $(BUILD)/configure.log "configure ($(TYPE)) in $(BUILD)/" \
+	    cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(TYPE)
 
 build: configure
-	@cmake --build $(BUILD) -j $(JOBS)
+	@$(quiet) $(BUILD)/build.log "build" \
+	    cmake --build $(BUILD) -j $(JOBS)
 
 # The main job: a seeded race simulation of the core, with its summary.
 run: build
-	$(BUILD)/bin/ktrq-sim sweep --scenario mixed --seeds 1:2000 \
+	@$(BUILD)/bin/ktrq-sim sweep --scenario mixed --seeds 1:2000 \
 	    --strategy pct --jobs $(JOBS)
 
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@$(quiet) $(BUILD)/test.log "test (ctest -j $(JOBS))" \
+	    ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	@sed -n '/tests passed/,$$p' $(BUILD)/test.log
 
 # The same without the valgrind labels, for the edit-compile loop.
 test-fast: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE 'memcheck|helgrind'
+	@$(quiet) $(BUILD)/test.log "test-fast (no valgrind)" \
+	    ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) \
+	    -LE 'memcheck|helgrind'
+	@sed -n '/tests passed/,$$p' $(BUILD)/test.log
+
+# A Release build of the libraries and tools alone, installed to $(PREFIX)
+# (headers, libktrq.so and .a, CMake package, pkg-config, tools, man).
+INSTALL_BUILD ?= build-install
+install: deps
+	@mkdir -p $(INSTALL_BUILD)
+	@$(quiet) $(INSTALL_BUILD)/configure.log "configure (Release) in $(INSTALL_BUILD)/" \
+	    cmake -S . -B $(INSTALL_BUILD) -DCMAKE_BUILD_TYPE=Release \
+	    -DKTRQ_BUILD_TESTS=OFF -DKTRQ_BUILD_FUZZ=OFF -DKTRQ_BUILD_BENCH=OFF \
+	    -DKTRQ_BUILD_EXAMPLES=OFF -DKTRQ_BUILD_TOOLS=ON
+	@$(quiet) $(INSTALL_BUILD)/build.log "build (Release)" \
+	    cmake --build $(INSTALL_BUILD) -j $(JOBS)
+	@$(quiet) $(INSTALL_BUILD)/install.log "install to $(PREFIX)" \
+	    cmake --install $(INSTALL_BUILD) --prefix $(PREFIX)
 
 # Benchmarks: a Release build of ktrq-bench alone in $(BENCH_BUILD), then
 # the table; results in $(BENCH_BUILD)/bench/results.{json,csv}.  Pass
 # options with BENCH_ARGS (e.g. BENCH_ARGS=--quick).  docs/performance.md
 BENCH_BUILD ?= build-release
 bench:
-	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release \
-	    -DKTRQ_VALGRIND=OFF -DBUILD_TESTING=OFF >/dev/null
-	@cmake --build $(BENCH_BUILD) -j $(JOBS) --target ktrq-bench
+	@mkdir -p $(BENCH_BUILD)
+	@$(quiet) $(BENCH_BUILD)/configure.log "configure (Release) in $(BENCH_BUILD)/" \
+	    cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release \
+	    -DKTRQ_VALGRIND=OFF -DKTRQ_BUILD_TESTS=OFF
+	@$(quiet) $(BENCH_BUILD)/build.log "build ktrq-bench" \
+	    cmake --build $(BENCH_BUILD) -j $(JOBS) --target ktrq-bench
 	$(BENCH_BUILD)/bin/ktrq-bench --out $(BENCH_BUILD)/bench $(BENCH_ARGS)
 
 # The kernel self-test: the core and the Linux backend as a module, loaded

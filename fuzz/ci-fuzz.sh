@@ -55,7 +55,7 @@ failed_build() {
 echo "ci-fuzz: building the libFuzzer targets in $build"
 cmake -S . -B "$build" -DCMAKE_C_COMPILER="$cc" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKTRQ_FUZZ=ON -DKTRQ_VALGRIND=OFF \
-    -DBUILD_TESTING=OFF >>"$blog" 2>&1 || failed_build "cmake configure"
+    -DKTRQ_BUILD_TESTS=OFF -DKTRQ_BUILD_BENCH=OFF -DKTRQ_BUILD_EXAMPLES=OFF >>"$blog" 2>&1 || failed_build "cmake configure"
 cmake --build "$build" -j 2 --target $targets crash-to-schedule \
     >>"$blog" 2>&1 || failed_build "the libFuzzer build"
 

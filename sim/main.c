@@ -29,6 +29,7 @@
 #include "report.h"
 #include "sweep.h"
 #include "timeline.h"
+#include "toolver.h"
 
 enum cmd {
 	CMD_RUN = 1, CMD_SWEEP = 2, CMD_REPLAY = 4, CMD_SELFCHECK = 8,
@@ -938,6 +939,8 @@ main(int argc, char **argv)
 	struct cli c;
 	int rc;
 
+	if (toolver_handle(argc, argv, "ktrq-sim"))
+		return (0);
 	if ((rc = parse_args(&c, argc, argv)) != 0) {
 		if (rc < 0) {
 			usage(stdout);

@@ -15,6 +15,8 @@ need gcc		command -v gcc
 need clang		command -v clang
 need valgrind		command -v valgrind
 need libcmocka-dev	test -f /usr/include/cmocka.h
+need pkg-config		command -v pkg-config
+need groff-base		command -v groff
 
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then

@@ -41,6 +41,13 @@ struct ktrq_proc;
 struct ktrq_thread;
 struct ktrq_target;
 
+/*
+ * The version of the library linked at run time ("0.2.0"): compare with
+ * KTRQ_VERSION_STRING of <ktrq/version.h>, the headers' version.  Never
+ * fails; any thread, any time.
+ */
+const char *ktrq_version(void);
+
 /* ------------------------------------------------------------------ */
 /* Instances                                                          */
 /* ------------------------------------------------------------------ */

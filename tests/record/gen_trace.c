@@ -57,13 +57,18 @@ static void
 hdr_init(struct ktrq_rec_hdr *h, const struct who *w, int type,
     int64_t sec, int64_t nsec, size_t len)
 {
+	size_t n;
 
 	memset(h, 0, sizeof(*h));
 	h->len = (int32_t)len;
 	h->type = (uint16_t)type;
 	h->pid = w->pid;
-	/* Unterminated when long: the encoder must cope. */
-	strncpy(h->comm, w->comm, sizeof(h->comm));
+	/*
+	 * Unterminated when long: the encoder must cope.  memcpy of the
+	 * string's own length, not strncpy: the truncation is the point.
+	 */
+	n = strlen(w->comm);
+	memcpy(h->comm, w->comm, n < sizeof(h->comm) ? n : sizeof(h->comm));
 	h->sec = sec;
 	h->nsec = nsec;
 	h->tid = w->tid;

@@ -16,6 +16,7 @@
 #include "ktrq/record.h"
 
 #include "dump.h"
+#include "toolver.h"
 
 static void
 usage(FILE *fp)
@@ -161,6 +162,8 @@ main(int argc, char **argv)
 	FILE *in;
 	int status;
 
+	if (toolver_handle(argc, argv, "ktrq-dump"))
+		return (0);
 	file = NULL;
 	if ((status = parse_args(argc, argv, &o, &file)) >= 0)
 		return (status);

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "ktrq/os.h"
+#include "toolver.h"
 
 #define	PROG		"ktrq-pingpong"
 #define	MAX_ROUNDS	1000000000ULL
@@ -259,6 +260,8 @@ main(int argc, char **argv)
 	struct game g;
 	int error;
 
+	if (toolver_handle(argc, argv, "ktrq-pingpong"))
+		return (0);
 	if (parse_args(argc, argv, &rounds, &repeat) != 0) {
 		usage(stderr);
 		return (2);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "stress.h"
+#include "toolver.h"
 
 int
 main(int argc, char **argv)
@@ -18,6 +19,8 @@ main(int argc, char **argv)
 	struct stress_run r;
 	int ret;
 
+	if (toolver_handle(argc, argv, "ktrq-stress"))
+		return (0);
 	if ((ret = stress_opts_parse(&o, argc, argv)) != 0)
 		return (ret == 1 ? 0 : 2);
 	if (stress_run(&r, &o) != 0) {
