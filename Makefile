@@ -37,7 +37,7 @@ build: configure
 # The main job: a seeded race simulation of the core, with its summary.
 run: build
 	@$(BUILD)/bin/ktrq-sim sweep --scenario mixed --seeds 1:2000 \
-	    --strategy pct --jobs $(JOBS)
+	    --strategy pct --jobs $(JOBS) --explain
 
 test: build
 	@$(quiet) $(BUILD)/test.log "test (ctest -j $(JOBS))" \

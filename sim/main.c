@@ -48,7 +48,8 @@ static const struct {
 };
 
 enum optid {
-	O_SCENARIO, O_SEED, O_SEEDS, O_JOBS, O_SHARD, O_STOP, O_STRATEGY,
+	O_SCENARIO, O_SEED, O_SEEDS, O_JOBS, O_SHARD, O_STOP, O_EXPLAIN,
+	O_STRATEGY,
 	O_DEPTH, O_PCT_STEPS, O_VEHICLE, O_PROCS, O_THREADS, O_EVENTS, O_POOL,
 	O_SYNC, O_FAULTS, O_GENIO_COPY, O_SPURIOUS, O_TIMEOUTS,
 	O_FAULT_ENABLE, O_FAULT_FIRE, O_MAX_STEPS, O_TRACE_OUT, O_TIMELINE,
@@ -69,6 +70,7 @@ static const struct optdef {
 	[O_JOBS] = { "jobs", K_NUM, 1, SWEEP_JOBS_MAX, CMD_SWEEP },
 	[O_SHARD] = { "shard", K_STR, 0, 0, CMD_SWEEP },
 	[O_STOP] = { "stop-on-fail", K_FLAG, 0, 0, CMD_SWEEP },
+	[O_EXPLAIN] = { "explain", K_FLAG, 0, 0, CMD_SWEEP },
 	[O_STRATEGY] = { "strategy", K_STR, 0, 0, C_WORK },
 	[O_DEPTH] = { "depth", K_NUM, 1, SIM_MAXTHREADS, C_WORK },
 	[O_PCT_STEPS] = { "pct-steps", K_NUM, 0, UINT64_MAX, C_WORK },
@@ -96,6 +98,7 @@ static const struct optdef {
 struct cli {
 	enum cmd	 cmd;
 	const char	*cmdname;
+	const char	*argv0;		/* as invoked, for suggested commands */
 	const char	*file;		/* replay */
 	int		 set[NOPT];
 	uint64_t	 num[NOPT];
@@ -117,7 +120,8 @@ usage(FILE *f)
 "usage: ktrq-sim run [--scenario NAME] [--seed N] [options] [--trace-out F]\n"
 "                    [--timeline F] [--schedule-out F] [--json]\n"
 "       ktrq-sim sweep [--scenario NAME] --seeds A:B [--jobs N]\n"
-"                    [--shard I/N] [--stop-on-fail] [options] [--json]\n"
+"                    [--shard I/N] [--stop-on-fail] [--explain] [options]\n"
+"                    [--json]\n"
 "       ktrq-sim replay FILE [--vehicle V] [--trace-out F] [--timeline F]\n"
 "                    [--schedule-out F] [--json]\n"
 "       ktrq-sim selfcheck [--scenario NAME] [--seed N] [options] [--json]\n"
@@ -129,6 +133,8 @@ usage(FILE *f)
 "                      process, no fork)\n"
 "  --shard I/N         sweep only seeds with (seed - A) % N == I, 0-based\n"
 "  --stop-on-fail      end the sweep at the first failing seed\n"
+"  --explain           after the summary: what its terms mean, what to\n"
+"                      run next\n"
 "  --strategy S        random (default), pct, none (no preemption)\n"
 "  --depth D           pct: bug depth, D-1 priority change points (3)\n"
 "  --pct-steps K       pct: estimated run length (default 0: automatic)\n"
@@ -328,6 +334,7 @@ parse_args(struct cli *c, int argc, char **argv)
 		return (bad("unknown command '%s'", argv[1]));
 	c->cmd = cmds[i].cmd;
 	c->cmdname = cmds[i].name;
+	c->argv0 = argv[0];
 	for (k = 2; k < argc; k++)
 		if ((error = parse_one(c, argc, argv, &k)) != 0)
 			return (error);
@@ -902,6 +909,8 @@ cmd_sweep(const struct cli *c)
 	o.jobs = c->set[O_JOBS] ? (unsigned)c->num[O_JOBS] : 1;
 	o.json = c->set[O_JSON];
 	o.stop_on_fail = c->set[O_STOP];
+	o.explain = c->set[O_EXPLAIN];
+	o.argv0 = c->argv0;
 	o.progress = isatty(STDERR_FILENO);
 	return (sweep_main(&o));
 }

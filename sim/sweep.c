@@ -670,8 +670,12 @@ sweep_main(const struct sweep_opts *o)
 		qsort(a.fail, a.nfail, sizeof(*a.fail), cmp_fail);
 	if (o->json)
 		summary_json(&a, &t);
-	else
+	else {
 		summary_text(&a, &t);
+		if (o->explain)
+			sweep_explain(stdout, o, a.nfail > 0 ? a.fail[0].seed :
+			    o->first, a.nfail > 0);
+	}
 	rc = a.nfail != 0 ? 1 : 0;
 	free(a.sh);
 	free(a.th);

@@ -8,6 +8,7 @@
 #define KTRQ_SIM_SWEEP_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "scenario.h"
 
@@ -22,7 +23,13 @@ struct sweep_opts {
 	int			 json;
 	int			 stop_on_fail;
 	int			 progress;	/* draw a bar on stderr */
+	int			 explain;	/* glossary and next steps */
+	const char		*argv0;		/* the program, as invoked */
 };
+
+/* After a text summary: what its terms mean, what to run next. */
+void	sweep_explain(FILE *f, const struct sweep_opts *o, uint64_t seed,
+	    int failed);
 
 /* Run the sweep and print its summary.  Returns the exit status. */
 int	sweep_main(const struct sweep_opts *);
