@@ -7,6 +7,7 @@
  * know, so a missing entry costs readability, never correctness.
  */
 #include <stddef.h>
+#include <stdio.h>
 
 #include "names.h"
 
@@ -90,6 +91,68 @@ static const char *const errnos[] = {
 	"Numerical argument out of domain",	/* EDOM */
 	"Result too large",			/* ERANGE */
 	"Resource temporarily unavailable",	/* EAGAIN */
+	"Operation now in progress",		/* EINPROGRESS */
+	"Operation already in progress",	/* EALREADY */
+	"Socket operation on non-socket",	/* ENOTSOCK */
+	"Destination address required",		/* EDESTADDRREQ */
+	"Message too long",			/* EMSGSIZE */
+	"Protocol wrong type for socket",	/* EPROTOTYPE */
+	"Protocol not available",		/* ENOPROTOOPT */
+	"Protocol not supported",		/* EPROTONOSUPPORT */
+	"Socket type not supported",		/* ESOCKTNOSUPPORT */
+	"Operation not supported",		/* EOPNOTSUPP */
+	"Protocol family not supported",	/* EPFNOSUPPORT */
+	"Address family not supported by protocol family", /* EAFNOSUPPORT */
+	"Address already in use",		/* EADDRINUSE */
+	"Can't assign requested address",	/* EADDRNOTAVAIL */
+	"Network is down",			/* ENETDOWN */
+	"Network is unreachable",		/* ENETUNREACH */
+	"Network dropped connection on reset",	/* ENETRESET */
+	"Software caused connection abort",	/* ECONNABORTED */
+	"Connection reset by peer",		/* ECONNRESET */
+	"No buffer space available",		/* ENOBUFS */
+	"Socket is already connected",		/* EISCONN */
+	"Socket is not connected",		/* ENOTCONN */
+	"Can't send after socket shutdown",	/* ESHUTDOWN */
+	"Too many references: can't splice",	/* ETOOMANYREFS */
+	"Operation timed out",			/* ETIMEDOUT */
+	"Connection refused",			/* ECONNREFUSED */
+	"Too many levels of symbolic links",	/* ELOOP */
+	"File name too long",			/* ENAMETOOLONG */
+	"Host is down",				/* EHOSTDOWN */
+	"No route to host",			/* EHOSTUNREACH */
+	"Directory not empty",			/* ENOTEMPTY */
+	"Too many processes",			/* EPROCLIM */
+	"Too many users",			/* EUSERS */
+	"Disc quota exceeded",			/* EDQUOT */
+	"Stale NFS file handle",		/* ESTALE */
+	"Too many levels of remote in path",	/* EREMOTE */
+	"RPC struct is bad",			/* EBADRPC */
+	"RPC version wrong",			/* ERPCMISMATCH */
+	"RPC program not available",		/* EPROGUNAVAIL */
+	"Program version wrong",		/* EPROGMISMATCH */
+	"Bad procedure for program",		/* EPROCUNAVAIL */
+	"No locks available",			/* ENOLCK */
+	"Function not implemented",		/* ENOSYS */
+	"Inappropriate file type or format",	/* EFTYPE */
+	"Authentication error",			/* EAUTH */
+	"Need authenticator",			/* ENEEDAUTH */
+	"Identifier removed",			/* EIDRM */
+	"No message of desired type",		/* ENOMSG */
+	"Value too large to be stored in data type", /* EOVERFLOW */
+	"Operation canceled",			/* ECANCELED */
+	"Illegal byte sequence",		/* EILSEQ */
+	"Attribute not found",			/* ENOATTR */
+	"Programming error",			/* EDOOFUS */
+	"Bad message",				/* EBADMSG */
+	"Multihop attempted",			/* EMULTIHOP */
+	"Link has been severed",		/* ENOLINK */
+	"Protocol error",			/* EPROTO */
+	"Capabilities insufficient",		/* ENOTCAPABLE */
+	"Not permitted in capability mode",	/* ECAPMODE */
+	"State not recoverable",		/* ENOTRECOVERABLE */
+	"Previous owner died",			/* EOWNERDEAD */
+	"Integrity check failed",		/* EINTEGRITY */
 };
 
 #define	NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -122,11 +185,73 @@ ktrq_dump_signal_name(int signo)
 	return (signals[signo]);
 }
 
-const char *
-ktrq_dump_errno_text(int error)
+void
+ktrq_dump_print_errno_text(FILE *out, int error)
 {
 
-	if (error <= 0 || (size_t)error >= NITEMS(errnos))
+	if (error > 0 && (size_t)error < NITEMS(errnos))
+		fprintf(out, " %s", errnos[error]);
+	else
+		fprintf(out, " Unknown error: %d", error);
+}
+
+struct code {
+	int		signo;	/* 0: any signal */
+	int		code;
+	const char	*name;
+};
+
+/* sys/signal.h si_code values; the generic ones first, as sysdecode. */
+static const struct code sigcodes[] = {
+	{ 0, 0, "SI_NOINFO" }, { 0, 0x10001, "SI_USER" },
+	{ 0, 0x10002, "SI_QUEUE" }, { 0, 0x10003, "SI_TIMER" },
+	{ 0, 0x10004, "SI_ASYNCIO" }, { 0, 0x10005, "SI_MESGQ" },
+	{ 0, 0x10006, "SI_KERNEL" }, { 0, 0x10007, "SI_LWP" },
+	{ 4, 1, "ILL_ILLOPC" }, { 4, 2, "ILL_ILLOPN" },
+	{ 4, 3, "ILL_ILLADR" }, { 4, 4, "ILL_ILLTRP" },
+	{ 4, 5, "ILL_PRVOPC" }, { 4, 6, "ILL_PRVREG" },
+	{ 4, 7, "ILL_COPROC" }, { 4, 8, "ILL_BADSTK" },
+	{ 5, 1, "TRAP_BRKPT" }, { 5, 2, "TRAP_TRACE" },
+	{ 5, 3, "TRAP_DTRACE" }, { 5, 4, "TRAP_CAP" },
+	{ 8, 1, "FPE_INTOVF" }, { 8, 2, "FPE_INTDIV" },
+	{ 8, 3, "FPE_FLTDIV" }, { 8, 4, "FPE_FLTOVF" },
+	{ 8, 5, "FPE_FLTUND" }, { 8, 6, "FPE_FLTRES" },
+	{ 8, 7, "FPE_FLTINV" }, { 8, 8, "FPE_FLTSUB" },
+	{ 8, 9, "FPE_FLTIDO" },
+	{ 10, 1, "BUS_ADRALN" }, { 10, 2, "BUS_ADRERR" },
+	{ 10, 3, "BUS_OBJERR" }, { 10, 100, "BUS_OOMERR" },
+	{ 11, 1, "SEGV_MAPERR" }, { 11, 2, "SEGV_ACCERR" },
+	{ 11, 100, "SEGV_PKUERR" },
+	{ 20, 1, "CLD_EXITED" }, { 20, 2, "CLD_KILLED" },
+	{ 20, 3, "CLD_DUMPED" }, { 20, 4, "CLD_TRAPPED" },
+	{ 20, 5, "CLD_STOPPED" }, { 20, 6, "CLD_CONTINUED" },
+};
+
+const char *
+ktrq_dump_sigcode_name(int signo, int code)
+{
+	size_t i;
+
+	for (i = 0; i < NITEMS(sigcodes); i++)
+		if ((sigcodes[i].signo == 0 || sigcodes[i].signo == signo) &&
+		    sigcodes[i].code == code)
+			return (sigcodes[i].name);
+	return (NULL);
+}
+
+/* sys/vm/vm_param.h KERN_* values. */
+static const char *const vmresults[] = {
+	"KERN_SUCCESS", "KERN_INVALID_ADDRESS", "KERN_PROTECTION_FAILURE",
+	"KERN_NO_SPACE", "KERN_INVALID_ARGUMENT", "KERN_FAILURE",
+	"KERN_RESOURCE_SHORTAGE", "KERN_NOT_RECEIVER", "KERN_NO_ACCESS",
+	"KERN_OUT_OF_BOUNDS", "KERN_RESTART",
+};
+
+const char *
+ktrq_dump_vmresult_name(int result)
+{
+
+	if (result < 0 || (size_t)result >= NITEMS(vmresults))
 		return (NULL);
-	return (errnos[error]);
+	return (vmresults[result]);
 }
