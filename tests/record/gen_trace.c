@@ -243,7 +243,7 @@ named(uint8_t *p, const char *name, const void *d, size_t n)
 static void
 freebsd(FILE *f)
 {
-	uint8_t p[512], d[256];
+	uint8_t p[16 + 1024], d[256];	/* p: a CAPFAIL payload */
 	size_t n;
 	int64_t t = 2000;
 
