@@ -62,8 +62,12 @@ hdr_init(struct ktrq_rec_hdr *h, const struct who *w, int type,
 	h->len = (int32_t)len;
 	h->type = (uint16_t)type;
 	h->pid = w->pid;
-	/* Unterminated when long: the encoder must cope. */
-	strncpy(h->comm, w->comm, sizeof(h->comm));
+	/*
+	 * Unterminated when long: the encoder must cope.  memcpy, not
+	 * strncpy, which -O2 flags for exactly that.
+	 */
+	memcpy(h->comm, w->comm, strlen(w->comm) < sizeof(h->comm) ?
+	    strlen(w->comm) : sizeof(h->comm));
 	h->sec = sec;
 	h->nsec = nsec;
 	h->tid = w->tid;
