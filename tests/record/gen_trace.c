@@ -57,18 +57,17 @@ static void
 hdr_init(struct ktrq_rec_hdr *h, const struct who *w, int type,
     int64_t sec, int64_t nsec, size_t len)
 {
-	size_t n;
 
 	memset(h, 0, sizeof(*h));
 	h->len = (int32_t)len;
 	h->type = (uint16_t)type;
 	h->pid = w->pid;
 	/*
-	 * Unterminated when long: the encoder must cope.  memcpy of the
-	 * string's own length, not strncpy: the truncation is the point.
+	 * Unterminated when long: the encoder must cope.  memcpy, not
+	 * strncpy, which -O2 flags for exactly that.
 	 */
-	n = strlen(w->comm);
-	memcpy(h->comm, w->comm, n < sizeof(h->comm) ? n : sizeof(h->comm));
+	memcpy(h->comm, w->comm, strlen(w->comm) < sizeof(h->comm) ?
+	    strlen(w->comm) : sizeof(h->comm));
 	h->sec = sec;
 	h->nsec = nsec;
 	h->tid = w->tid;
@@ -226,6 +225,135 @@ golden(FILE *f)
 	call(f, &A, KTR_SYSCALL, 1003, 0, 1, 1, zero);
 }
 
+static const struct who F = { 505, "freebsd", 500005 };
+
+/* A STRUCT-style payload: NUL-terminated name, then `n` bytes of `d`. */
+static size_t
+named(uint8_t *p, const char *name, const void *d, size_t n)
+{
+	size_t nl = strlen(name) + 1;
+
+	memcpy(p, name, nl);
+	memcpy(p + nl, d, n);
+	return (nl + n);
+}
+
+/*
+ * freebsd.ktr: the record types FreeBSD's kernel writes and libktrq does
+ * not, laid out byte by byte after FreeBSD's sys/ktrace.h (amd64), and
+ * the variants of the common types only FreeBSD writes (CSW with its wait
+ * message, utrace records of malloc, binary and NUL-holding GIO data).
+ */
+static void
+freebsd(FILE *f)
+{
+	uint8_t p[16 + 1024], d[256];	/* p: a CAPFAIL payload */
+	size_t n;
+	int64_t t = 2000;
+
+	/* PROCCTOR (sv_flags) and PROCDTOR print nothing. */
+	le(p, 0x9, 4);
+	rec(f, &F, 10, t, 1, p, 4);
+	/* SCTL: the MIB name. */
+	rec(f, &F, 9, t, 2, "kern.ostype", 11);
+	/* CSW with wmesg (16 bytes). */
+	memset(p, 0, 16);
+	le(p, 1, 4);
+	memcpy(p + 8, "select", 6);
+	rec(f, &F, KTR_CSW, t, 3, p, 16);
+	/* USER: malloc's utrace, 24 bytes: init, malloc, realloc, free. */
+	memset(p, 0xff, 8);
+	memset(p + 8, 0, 16);
+	rec(f, &F, KTR_USER, t, 4, p, 24);
+	le(p, 0, 8); le(p + 8, 100, 8); le(p + 16, 0x801000, 8);
+	rec(f, &F, KTR_USER, t, 5, p, 24);
+	le(p, 0x801000, 8); le(p + 8, 200, 8); le(p + 16, 0x802000, 8);
+	rec(f, &F, KTR_USER, t, 6, p, 24);
+	le(p, 0x802000, 8); le(p + 8, 0, 8); le(p + 16, 0, 8);
+	rec(f, &F, KTR_USER, t, 7, p, 24);
+	/* ...and a 32-bit process's (12 bytes). */
+	le(p, 0, 4); le(p + 4, 16, 4); le(p + 8, 0x2000, 4);
+	rec(f, &F, KTR_USER, t, 8, p, 12);
+	/* GIO: text with NUL, CR, backslash, tab; then 40 binary bytes. */
+	le(p, 3, 4); le(p + 4, 0, 4);
+	memcpy(p + 8, "a\0b\r\t|\n\0" "7\\", 10);
+	rec(f, &F, KTR_GENIO, t, 9, p, 18);
+	for (n = 0; n < 40; n++)
+		p[8 + n] = (uint8_t)(n * 7);
+	rec(f, &F, KTR_GENIO, t, 10, p, 48);
+	/* STRUCT: itimerval, sockaddr (inet, inet6, unix), stat, bad. */
+	memset(d, 0, sizeof(d));
+	le(d, 1, 8); le(d + 8, 500000, 8); le(d + 16, 2, 8); le(d + 24, 0, 8);
+	rec(f, &F, 8, t, 11, p, named(p, "itimerval", d, 32));
+	memset(d, 0, sizeof(d));
+	d[0] = 16; d[1] = 2; d[2] = 0x1f; d[3] = 0x90;
+	d[4] = 127; d[5] = 0; d[6] = 0; d[7] = 1;
+	rec(f, &F, 8, t, 12, p, named(p, "sockaddr", d, 16));
+	memset(d, 0, sizeof(d));
+	d[0] = 28; d[1] = 28; d[2] = 0; d[3] = 80; d[23] = 1;
+	rec(f, &F, 8, t, 13, p, named(p, "sockaddr", d, 28));
+	memset(d, 0, sizeof(d));
+	d[0] = 14; d[1] = 1;
+	memcpy(d + 2, "/tmp/sock", 9);
+	rec(f, &F, 8, t, 14, p, named(p, "sockaddr", d, 14));
+	memset(d, 0, sizeof(d));
+	le(d, 0x5a, 8); le(d + 8, 1234, 8); le(d + 16, 1, 8);
+	le(d + 24, 0100644, 2); le(d + 28, 1001, 4); le(d + 32, 0, 4);
+	le(d + 48, 1700000000, 8); le(d + 56, 5, 8);
+	le(d + 64, 1700000001, 8); le(d + 80, 1700000002, 8);
+	le(d + 112, 4096, 8); le(d + 120, 8, 8); le(d + 128, 32768, 4);
+	le(d + 132, 0x20, 4);
+	rec(f, &F, 8, t, 15, p, named(p, "stat", d, 224));
+	rec(f, &F, 8, t, 16, p, named(p, "stat", d, 10));
+	rec(f, &F, 8, t, 17, p, named(p, "widget", d, 4));
+	rec(f, &F, 8, t, 18, "noterminator", 12);
+	/* CAPFAIL: not capable, a syscall, a namei. */
+	memset(p, 0, sizeof(p));
+	le(p + 16, 0x200000000000001ULL, 8); le(p + 24, 0x400000000000000ULL, 8);
+	le(p + 32, 0x200000000000002ULL, 8); le(p + 40, 0x400000000000000ULL, 8);
+	rec(f, &F, 12, t, 19, p, 16 + 1024);
+	memset(p, 0, sizeof(p));
+	le(p, 2, 4); le(p + 4, 5, 2);
+	rec(f, &F, 12, t, 20, p, 16 + 1024);
+	memset(p, 0, sizeof(p));
+	le(p, 6, 4);
+	memcpy(p + 16, "/etc/passwd", 11);
+	rec(f, &F, 12, t, 21, p, 16 + 1024);
+	/* FAULT, FAULTEND. */
+	memset(p, 0, 16);
+	le(p, 0x7ffffffff000, 8); le(p + 8, 3, 4);
+	rec(f, &F, 13, t, 22, p, 16);
+	le(p, 0, 4);
+	rec(f, &F, 14, t, 23, p, 4);
+	le(p, 2, 4);
+	rec(f, &F, 14, t, 24, p, 4);
+	le(p, 99, 4);
+	rec(f, &F, 14, t, 25, p, 4);
+	/* STRUCT_ARRAY: two kevents; an unknown structure. */
+	memset(p, 0, sizeof(p));
+	le(p, 64, 8);
+	memcpy(p + 8, "kevent", 7);
+	le(p + 15, 3, 8); le(p + 23, (uint64_t)-1 & 0xffff, 2);
+	le(p + 25, 0x11, 2);
+	le(p + 79, 4, 8); le(p + 87, (uint64_t)-2 & 0xffff, 2);
+	rec(f, &F, 15, t, 26, p, 15 + 128);
+	le(p, 4, 8);
+	memcpy(p + 8, "gizmo", 6);
+	rec(f, &F, 15, t, 27, p, 14 + 8);
+	/* A type number FreeBSD does not have: hidden, as in kdump. */
+	rec(f, &F, 16, t, 28, "xyz", 3);
+	rec(f, &F, 11, t, 29, "", 0);
+	/* PSIG: SIGSEGV with its code, an unknown code, SIGRT, 99. */
+	psig(f, &F, t, 30, 11, 0x401000, 1, 0x10, 0x20);
+	psig(f, &F, t, 31, 11, 0, 77, 0, 0);
+	psig(f, &F, t, 32, 66, 0, 0x10002, 0, 0);
+	psig(f, &F, t, 33, 200, 0, 0, 0, 0);
+	/* RET: an errno past the table, and EJUSTRETURN. */
+	ret(f, &F, t, 34, 3, 93, -1);
+	ret(f, &F, t, 35, 3, 150, -1);
+	ret(f, &F, t, 36, 417, -2, 0);
+}
+
 /* A v1 header with the given length and type, into hb. */
 static void
 bad_hdr(uint8_t hb[KTRQ_REC_HDR_V1_SIZE], int type, int32_t len)
@@ -300,6 +428,12 @@ main(int argc, char **argv)
 	if ((f = fopen(path, "wb")) == NULL)
 		die(path);
 	golden(f);
+	if (fclose(f) != 0)
+		die(path);
+	snprintf(path, sizeof(path), "%s/freebsd.ktr", outdir);
+	if ((f = fopen(path, "wb")) == NULL)
+		die(path);
+	freebsd(f);
 	if (fclose(f) != 0)
 		die(path);
 	corrupt_files();

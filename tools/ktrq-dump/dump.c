@@ -55,6 +55,7 @@ ktrq_dump_opts_init(struct ktrq_dump_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->types = KTRQ_DUMP_ALL;
+	o->tid = 0;
 }
 
 /*
@@ -87,7 +88,7 @@ read_error(struct reader *rd)
 	fflush(rd->out);
 	fprintf(rd->err, "ktrq-dump: %s: read error: %s\n", rd->name,
 	    error != 0 ? strerror(error) : "unknown error");
-	return (KTRQ_DUMP_FAIL);
+	return (KTRQ_DUMP_IO);
 }
 
 /* Make the payload buffer hold `len` (<= KTRQ_REC_MAXLEN) bytes. */
@@ -153,8 +154,12 @@ read_payload(struct reader *rd, size_t hdrlen, size_t len)
 {
 	size_t ahead, take, got;
 
-	if (reserve(rd, len) != 0)
-		return (corrupt(rd, "out of memory for %zu bytes", len));
+	if (reserve(rd, len) != 0) {
+		fflush(rd->out);
+		fprintf(rd->err, "ktrq-dump: out of memory for %zu bytes\n",
+		    len);
+		return (KTRQ_DUMP_IO);
+	}
 	ahead = rd->have - hdrlen;
 	take = ahead < len ? ahead : len;
 	memcpy(rd->buf, rd->hbuf + hdrlen, take);
@@ -178,7 +183,30 @@ write_error(struct reader *rd)
 
 	fprintf(rd->err, "ktrq-dump: write error: %s\n",
 	    error != 0 ? strerror(error) : "unknown error");
-	return (KTRQ_DUMP_FAIL);
+	return (KTRQ_DUMP_IO);
+}
+
+/* The name of a type in messages: kdump's tag, or FreeBSD's KTR_ name. */
+static const char *
+type_name(int type)
+{
+
+	switch (type) {
+	case KTR_PROCCTOR:
+		return ("PROCCTOR");
+	case KTR_FAULT:
+		return ("FAULT");
+	case KTR_FAULTEND:
+		return ("FAULTEND");
+	case KTR_CAPFAIL:
+		return ("CAPFAIL");
+	case KTR_STRUCT_ARRAY:
+		return ("STRUCT_ARRAY");
+	default:
+		/* Only the codec's types have other length rules. */
+		return (ktrq_rec_tag(type) != NULL ? ktrq_rec_tag(type) :
+		    "UNKNOWN");
+	}
 }
 
 /* Returns 0 to go on, -1 at the end, or an exit status. */
@@ -195,18 +223,24 @@ dump_one(struct reader *rd, const struct ktrq_dump_opts *o,
 		return (status);
 	if ((status = read_payload(rd, hdrlen, (size_t)h.len)) != 0)
 		return (status);
-	if (ktrq_dump_decode(&h, rd->buf, &r) != 0) {
-		if (ktrq_rec_tag(r.type) == NULL)
-			return (corrupt(rd, "malformed UNKNOWN(%d) payload "
-			    "(length %jd)", r.type, (intmax_t)h.len));
+	if (ktrq_dump_decode(&h, rd->buf, &r) != 0)
 		return (corrupt(rd, "malformed %s payload (length %jd)",
-		    ktrq_rec_tag(r.type), (intmax_t)h.len));
-	}
+		    type_name(r.type), (intmax_t)h.len));
 	errno = 0;
-	if ((h.type & KTR_DROP) && ktrq_dump_pid_selected(o, &h))
+	/*
+	 * As kdump: the drop is said whatever the filters, once until a
+	 * record is shown; PROCCTOR and PROCDTOR (the process's ABI) are
+	 * never shown.
+	 */
+	if ((h.type & KTR_DROP) && !clk->drop_logged) {
 		ktrq_dump_print_drop(rd->out, o, &h);
-	if (ktrq_dump_selected(o, &r))
+		clk->drop_logged = 1;
+	}
+	if (r.type != KTR_PROCCTOR && r.type != KTR_PROCDTOR &&
+	    ktrq_dump_selected(o, &r)) {
 		ktrq_dump_print(rd->out, o, clk, &r);
+		clk->drop_logged = 0;
+	}
 	if (ferror(rd->out))
 		return (write_error(rd));
 	rd->off += hdrlen + (uintmax_t)h.len;
@@ -230,7 +264,7 @@ ktrq_dump_stream(FILE *in, const char *name, FILE *out, FILE *err,
 	rd.cap = PAYLOAD_MIN;
 	if ((rd.buf = malloc(rd.cap)) == NULL) {
 		fprintf(err, "ktrq-dump: out of memory\n");
-		return (KTRQ_DUMP_FAIL);
+		return (KTRQ_DUMP_IO);
 	}
 	while ((status = dump_one(&rd, o, &clk)) == 0)
 		continue;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-dump as a library: read a ktrace.out stream and print it the way
- * kdump(1) does.
+ * FreeBSD's kdump(1) does.
  *
  * The whole program lives behind ktrq_dump_stream() so that the command
  * (main.c), the tests and a fuzz target all run exactly the same reader
@@ -14,32 +14,43 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Exit statuses of the program, also returned by ktrq_dump_stream(). */
+/* Exit statuses of the program (the convention of every ktrq tool). */
 #define KTRQ_DUMP_OK	0	/* every record read and printed */
-#define KTRQ_DUMP_FAIL	1	/* corrupt input, I/O error, no memory */
-#define KTRQ_DUMP_USAGE	2	/* bad command line */
+#define KTRQ_DUMP_FAIL	1	/* a finding: corrupt input */
+#define KTRQ_DUMP_USAGE	2	/* bad command line, or an I/O error */
+#define KTRQ_DUMP_IO	2	/* read or write error, no memory */
 
 /*
- * Type filter bits: KTRQ_DUMP_TYPE(t) for t in KTR_SYSCALL..KTR_USER.
- * KTRQ_DUMP_OTHER covers every other type number (printed UNKNOWN(n)).
+ * Type filter bits, kdump's trace points: KTRQ_DUMP_TYPE(t) is bit t, for
+ * t in 0..31; a record whose type number has no bit (32 and up) is never
+ * shown.  KTRQ_DUMP_ALL is kdump's default (every FreeBSD type, 1..15);
+ * KTRQ_DUMP_DEF is what "-t +" adds (kdump's DEF_POINTS: no CSW, no page
+ * faults).
  */
 #define KTRQ_DUMP_TYPE(t)	(1u << (t))
-#define KTRQ_DUMP_OTHER		1u
-#define KTRQ_DUMP_ALL		0xffu
+#define KTRQ_DUMP_ALL		0xfffeu
+#define KTRQ_DUMP_DEF		(KTRQ_DUMP_TYPE(1) | KTRQ_DUMP_TYPE(2) | \
+	KTRQ_DUMP_TYPE(3) | KTRQ_DUMP_TYPE(4) | KTRQ_DUMP_TYPE(5) | \
+	KTRQ_DUMP_TYPE(7) | KTRQ_DUMP_TYPE(8) | KTRQ_DUMP_TYPE(9) | \
+	KTRQ_DUMP_TYPE(12) | KTRQ_DUMP_TYPE(15))
 
 struct ktrq_dump_opts {
-	int		tid;	/* -H: print the thread id column */
-	int		abstime; /* -T: absolute time, sec.nsec */
+	int		tid;	/* -H: pid, tid, comm */
+	int		abstime; /* -T: absolute time */
 	int		elapsed; /* -E: since the first record shown */
 	int		reltime; /* -R: since the previous record shown */
-	int		numeric; /* -n: syscalls as [code], never by name */
-	unsigned	types;	/* -t: KTRQ_DUMP_* bits of types shown */
+	int		numeric; /* -n: no decoding of values (kdump !fancy) */
+	int		decimal; /* -d: numbers in decimal */
+	int		cpu;	/* -c: the cpu column (v1 records) */
+	int		suppress; /* -s: no GIO data */
+	int		sysno;	/* -S: syscall number after its name */
+	unsigned	types;	/* -t: KTRQ_DUMP_TYPE bits of types shown */
 	int		pid_set; /* -p given: only records of `pid` */
-	int32_t		pid;
-	size_t		maxdata; /* -m: data bytes shown, 0 all */
+	int32_t		pid;	/* matches the pid or the thread id */
+	size_t		maxdata; /* -m: GIO data bytes shown, 0 all */
 };
 
-/* Fill `o` with the defaults: every type, every pid, no extra columns. */
+/* Fill `o` with the defaults: kdump's with no option. */
 void	ktrq_dump_opts_init(struct ktrq_dump_opts *o);
 
 /*
@@ -50,9 +61,9 @@ void	ktrq_dump_opts_init(struct ktrq_dump_opts *o);
  *	ktrq-dump: <name>: offset <N>: <reason>
  * where N is the byte offset of the offending record's header.  Memory
  * use is bounded by one record (KTRQ_REC_MAXLEN bytes of payload).
- * Returns KTRQ_DUMP_OK, or KTRQ_DUMP_FAIL after a message on `err` (corrupt
- * input, read or write error, out of memory).  `in` and `out` are not
- * closed.
+ * Returns KTRQ_DUMP_OK; KTRQ_DUMP_FAIL after a message on `err` for
+ * corrupt input; KTRQ_DUMP_IO after a message for a read or write error
+ * or no memory.  `in` and `out` are not closed.
  */
 int	ktrq_dump_stream(FILE *in, const char *name, FILE *out, FILE *err,
 	    const struct ktrq_dump_opts *o);

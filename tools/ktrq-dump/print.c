@@ -1,22 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * kdump(1)-style text for one decoded record.
+ * The printer: a checked record to the text kdump(1) prints for it.
  *
- * Every record is one line:
- *	"%6d %-8.19s " pid, comm; "%6jd " tid (-H); times (-T, -E, -R);
- *	the tag padded to 4 columns and two spaces; the fields.
- * GIO data and USER bytes follow on lines of their own, indented by 7
- * spaces, so the record line stays greppable:
- *	GIO data: C-escaped text in double quotes, one quoted string per
- *	line; a line ends after each newline byte (shown as \n) or before it
- *	would pass 64 escaped columns.  Printable ASCII is itself, except
- *	\\ and \"; \n \t \r are named; every other byte is \ooo (3 octal
- *	digits, never ambiguous).  NAMI paths use the same escapes, inline.
- *	USER bytes: hex, 16 bytes per line ("68 65 6c ...").
- * -m caps the bytes of data shown; the byte count printed is the record's.
- *
- * Nothing here trusts a value more than its decoder checked it: table
- * lookups are bounds-checked and time arithmetic cannot overflow.
+ * Each format follows FreeBSD's usr.bin/kdump/kdump.c (the version that
+ * reads version-1 headers); where kdump's output depends on the FreeBSD
+ * host (libsysdecode tables, the terminal width, the locale) the choice
+ * made here is listed in docs/ktrq-dump.md.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -29,14 +18,50 @@
 #include "names.h"
 #include "print.h"
 
-#define	DATA_INDENT	"       "
-#define	DATA_WIDTH	64	/* escaped columns per data line */
-#define	HEX_PER_LINE	16
 #define	NSEC_PER_SEC	1000000000
+#define	NSEC_PER_USEC	1000
 
 /* FreeBSD's pseudo-errors of a syscall that does not return normally. */
 #define	FREEBSD_ERESTART	(-1)
 #define	FREEBSD_EJUSTRETURN	(-2)
+
+/* utrace(2) records of FreeBSD's malloc: struct utrace_malloc. */
+#define	UTRACE_MALLOC_SIZE	24	/* void *p; size_t s; void *r */
+#define	UTRACE_MALLOC32_SIZE	12	/* the same of a 32-bit process */
+
+uint64_t
+ktrq_dump_le(const uint8_t *p, int n)
+{
+	uint64_t v;
+	int i;
+
+	v = 0;
+	for (i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return (v);
+}
+
+/* The exact length a type needs, or 0 when the type has no rule here. */
+static int
+check_other(int type, size_t len)
+{
+
+	switch (type) {
+	case KTR_PROCCTOR:
+		return (len == KTRQ_DUMP_PROCCTOR_SIZE ? 0 : EBADMSG);
+	case KTR_FAULT:
+		return (len == KTRQ_DUMP_FAULT_SIZE ? 0 : EBADMSG);
+	case KTR_FAULTEND:
+		return (len == KTRQ_DUMP_FAULTEND_SIZE ? 0 : EBADMSG);
+	case KTR_CAPFAIL:
+		return (len >= KTRQ_DUMP_CAPFAIL_MIN ? 0 : EMSGSIZE);
+	case KTR_STRUCT_ARRAY:
+		return (len >= KTRQ_DUMP_ARRAY_MIN ? 0 : EMSGSIZE);
+	default:
+		/* NAMI, SCTL, STRUCT, PROCDTOR, unknown: any length. */
+		return (0);
+	}
+}
 
 int
 ktrq_dump_decode(const struct ktrq_rec_hdr *h, const uint8_t *payload,
@@ -63,44 +88,30 @@ ktrq_dump_decode(const struct ktrq_rec_hdr *h, const uint8_t *payload,
 	case KTR_PSIG:
 		return (ktrq_rec_psig_decode(payload, len, &r->u.psig));
 	case KTR_CSW:
+		/* FreeBSD adds the wait message; libktrq writes the old one. */
+		if (len == KTRQ_DUMP_CSW_WMESG_SIZE) {
+			r->data = payload + KTRQ_REC_CSW_SIZE;
+			r->datalen = len - KTRQ_REC_CSW_SIZE;
+			len = KTRQ_REC_CSW_SIZE;
+		}
 		return (ktrq_rec_csw_decode(payload, len, &r->u.csw));
 	case KTR_USER:
 		/* utrace(2) refuses more, so more is not a real record. */
 		return (len > KTRQ_REC_USER_MAX ? EBADMSG : 0);
 	default:
-		/* NAMI and unknown types: any length is a valid payload. */
-		return (0);
+		return (check_other(r->type, len));
 	}
-}
-
-int
-ktrq_dump_pid_selected(const struct ktrq_dump_opts *o,
-    const struct ktrq_rec_hdr *h)
-{
-
-	return (!o->pid_set || h->pid == o->pid);
 }
 
 int
 ktrq_dump_selected(const struct ktrq_dump_opts *o,
     const struct ktrq_dump_rec *r)
 {
-	unsigned bit;
 
-	if (r->type >= KTR_SYSCALL && r->type <= KTR_USER)
-		bit = KTRQ_DUMP_TYPE(r->type);
-	else
-		bit = KTRQ_DUMP_OTHER;
-	return ((o->types & bit) != 0 && ktrq_dump_pid_selected(o, &r->hdr));
-}
-
-static size_t
-capped(const struct ktrq_dump_opts *o, size_t len)
-{
-
-	if (o->maxdata != 0 && len > o->maxdata)
-		return (o->maxdata);
-	return (len);
+	if (o->pid_set && r->hdr.pid != o->pid && r->hdr.tid != o->pid)
+		return (0);
+	return (r->type >= 0 && r->type < 32 &&
+	    (o->types & KTRQ_DUMP_TYPE(r->type)) != 0);
 }
 
 static void
@@ -108,169 +119,160 @@ print_who(FILE *out, const struct ktrq_dump_opts *o,
     const struct ktrq_rec_hdr *h)
 {
 
-	fprintf(out, "%6jd %-8.*s ", (intmax_t)h->pid,
-	    KTRQ_REC_COMM_SIZE - 1, h->comm);
+	/* As kdump: a negative tid (old files' kernel pointers) prints 0. */
 	if (o->tid)
-		fprintf(out, "%6jd ", (intmax_t)h->tid);
+		fprintf(out, "%6jd %6jd %-8.*s ", (intmax_t)h->pid,
+		    (intmax_t)(h->tid > 0 ? h->tid : 0),
+		    KTRQ_REC_COMM_SIZE - 1, h->comm);
+	else
+		fprintf(out, "%6jd %-8.*s ", (intmax_t)h->pid,
+		    KTRQ_REC_COMM_SIZE - 1, h->comm);
 }
 
 /*
- * Print (s1, ns1) - (s0, ns0).  The difference of two int64 seconds can
- * exceed int64, so it is taken as an unsigned magnitude and a sign; the
- * decoder guarantees both nsec are in [0, 10^9).
+ * (s1, ns1) - (s0, ns0) normalised as timersub() does: nsec in [0, 1e9)
+ * and the sign in the seconds.  The subtraction is done in uint64_t so
+ * that absurd times wrap instead of overflowing.
  */
 static void
-print_delta(FILE *out, int64_t s1, int64_t ns1, int64_t s0, int64_t ns0)
+time_sub(int64_t s1, int64_t ns1, int64_t s0, int64_t ns0, int64_t *sp,
+    int64_t *nsp)
 {
-	uint64_t sec;
-	int64_t nsec;
+	uint64_t s;
+	int64_t ns;
 
-	if (s1 < s0 || (s1 == s0 && ns1 < ns0)) {
-		fputc('-', out);
-		print_delta(out, s0, ns0, s1, ns1);
-		return;
+	s = (uint64_t)s1 - (uint64_t)s0;
+	ns = ns1 - ns0;
+	if (ns < 0) {
+		ns += NSEC_PER_SEC;
+		s--;
 	}
-	/* s1 >= s0: the modular difference is the exact magnitude. */
-	sec = (uint64_t)s1 - (uint64_t)s0;
-	nsec = ns1 - ns0;
-	if (nsec < 0) {
-		nsec += NSEC_PER_SEC;
-		sec--;		/* s1 > s0 here, so sec >= 1 */
-	}
-	fprintf(out, "%ju.%09jd ", (uintmax_t)sec, (intmax_t)nsec);
+	*sp = s <= INT64_MAX ? (int64_t)s : -(int64_t)(UINT64_MAX - s) - 1;
+	*nsp = ns;
 }
 
+static int
+time_less(int64_t s1, int64_t ns1, int64_t s0, int64_t ns0)
+{
+
+	return (s1 < s0 || (s1 == s0 && ns1 < ns0));
+}
+
+/* "sec.frac ": 9 digits of a v1 timespec, 6 of a v0 timeval. */
+static void
+print_time(FILE *out, int v0, const char *sign, int64_t s, int64_t ns)
+{
+
+	if (v0)
+		fprintf(out, "%s%jd.%06jd ", sign, (intmax_t)s,
+		    (intmax_t)(ns / NSEC_PER_USEC));
+	else
+		fprintf(out, "%s%jd.%09jd ", sign, (intmax_t)s, (intmax_t)ns);
+}
+
+/*
+ * kdump's -T, -E and -R, in that order.  A base or previous time whose
+ * seconds are 0 counts as unset (kdump tests tv_sec == 0), so a trace
+ * starting at second 0 rebases until a later second, as in kdump.
+ */
 static void
 print_times(FILE *out, const struct ktrq_dump_opts *o,
     struct ktrq_dump_clock *c, const struct ktrq_rec_hdr *h)
 {
+	int v0 = h->version == KTR_VERSION0;
+	int64_t s, ns;
 
-	if (!c->started) {
-		c->started = 1;
-		c->first_sec = c->prev_sec = h->sec;
-		c->first_nsec = c->prev_nsec = h->nsec;
-	}
 	if (o->abstime)
-		fprintf(out, "%jd.%09jd ", (intmax_t)h->sec, (intmax_t)h->nsec);
-	if (o->elapsed)
-		print_delta(out, h->sec, h->nsec, c->first_sec, c->first_nsec);
-	if (o->reltime)
-		print_delta(out, h->sec, h->nsec, c->prev_sec, c->prev_nsec);
-	c->prev_sec = h->sec;
-	c->prev_nsec = h->nsec;
-}
-
-/* The escaped form of byte `b` in tok (NUL-terminated); returns its width. */
-static size_t
-escape(uint8_t b, char tok[5])
-{
-	static const char octal[] = "01234567";
-	char named;
-
-	switch (b) {
-	case '\\':
-	case '"':
-		named = (char)b;
-		break;
-	case '\n':
-		named = 'n';
-		break;
-	case '\t':
-		named = 't';
-		break;
-	case '\r':
-		named = 'r';
-		break;
-	default:
-		named = '\0';
-		break;
-	}
-	if (named != '\0') {
-		tok[0] = '\\';
-		tok[1] = named;
-		tok[2] = '\0';
-		return (2);
-	}
-	if (b >= 0x20 && b < 0x7f) {
-		tok[0] = (char)b;
-		tok[1] = '\0';
-		return (1);
-	}
-	tok[0] = '\\';
-	tok[1] = octal[b >> 6];
-	tok[2] = octal[(b >> 3) & 7];
-	tok[3] = octal[b & 7];
-	tok[4] = '\0';
-	return (4);
-}
-
-static void
-print_escaped_inline(FILE *out, const uint8_t *p, size_t n)
-{
-	char tok[5];
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		escape(p[i], tok);
-		fputs(tok, out);
-	}
-}
-
-static void
-print_text_lines(FILE *out, const uint8_t *p, size_t n)
-{
-	char tok[5];
-	size_t i, w, col;
-	int open;
-
-	open = 0;
-	col = 0;
-	for (i = 0; i < n; i++) {
-		w = escape(p[i], tok);
-		if (open && col + w > DATA_WIDTH) {
-			fputs("\"\n", out);
-			open = 0;
+		print_time(out, v0, "", h->sec, h->nsec);
+	if (o->elapsed) {
+		if (c->v[v0].base_sec == 0) {
+			c->v[v0].base_sec = h->sec;
+			c->v[v0].base_nsec = h->nsec;
 		}
-		if (!open) {
-			fputs(DATA_INDENT "\"", out);
-			open = 1;
-			col = 0;
-		}
-		fputs(tok, out);
-		col += w;
-		if (p[i] == '\n') {
-			fputs("\"\n", out);
-			open = 0;
-		}
+		time_sub(h->sec, h->nsec, c->v[v0].base_sec,
+		    c->v[v0].base_nsec, &s, &ns);
+		print_time(out, v0, "", s, ns);
 	}
-	if (open)
-		fputs("\"\n", out);
+	if (o->reltime) {
+		if (c->v[v0].prev_sec == 0) {
+			c->v[v0].prev_sec = h->sec;
+			c->v[v0].prev_nsec = h->nsec;
+		}
+		if (time_less(h->sec, h->nsec, c->v[v0].prev_sec,
+		    c->v[v0].prev_nsec)) {
+			time_sub(c->v[v0].prev_sec, c->v[v0].prev_nsec,
+			    h->sec, h->nsec, &s, &ns);
+			print_time(out, v0, "-", s, ns);
+		} else {
+			time_sub(h->sec, h->nsec, c->v[v0].prev_sec,
+			    c->v[v0].prev_nsec, &s, &ns);
+			print_time(out, v0, "", s, ns);
+		}
+		c->v[v0].prev_sec = h->sec;
+		c->v[v0].prev_nsec = h->nsec;
+	}
 }
 
+/* kdump's type column: four characters (padded) and two spaces. */
 static void
-print_hex_lines(FILE *out, const uint8_t *p, size_t n)
+print_tag(FILE *out, int type)
 {
-	size_t i;
+	static const char *const tags[] = {
+		[KTR_SYSCALL] = "CALL", [KTR_SYSRET] = "RET ",
+		[KTR_NAMEI] = "NAMI", [KTR_GENIO] = "GIO ",
+		[KTR_PSIG] = "PSIG", [KTR_CSW] = "CSW ",
+		[KTR_USER] = "USER", [KTR_STRUCT] = "STRU",
+		[KTR_SYSCTL] = "SCTL", [KTR_CAPFAIL] = "CAP ",
+		[KTR_FAULT] = "PFLT", [KTR_FAULTEND] = "PRET",
+		[KTR_STRUCT_ARRAY] = "STRU",
+	};
 
-	for (i = 0; i < n; i++) {
-		if (i % HEX_PER_LINE == 0)
-			fputs(DATA_INDENT, out);
-		fprintf(out, "%02x", p[i]);
-		fputc((i % HEX_PER_LINE == HEX_PER_LINE - 1 || i == n - 1) ?
-		    '\n' : ' ', out);
-	}
+	if (type > 0 && type <= KTR_STRUCT_ARRAY && tags[type] != NULL)
+		fprintf(out, "%s  ", tags[type]);
+	else
+		fprintf(out, "UNKNOWN(%d)  ", type);
 }
 
-static void
-print_sysname(FILE *out, const struct ktrq_dump_opts *o, int code)
+void
+ktrq_dump_print_sysname(FILE *out, const struct ktrq_dump_opts *o,
+    int code)
 {
 	const char *name;
 
-	name = o->numeric ? NULL : ktrq_dump_syscall_name(code);
-	if (name != NULL)
-		fputs(name, out);
-	else
+	if ((name = ktrq_dump_syscall_name(code)) == NULL) {
 		fprintf(out, "[%d]", code);
+		return;
+	}
+	fputs(name, out);
+	if (o->sysno)
+		fprintf(out, "[%d]", code);
+}
+
+void
+ktrq_dump_print_signal(FILE *out, int signo)
+{
+	const char *name;
+
+	if ((name = ktrq_dump_signal_name(signo)) != NULL)
+		fprintf(out, "SIG%s", name);
+	else if (signo >= FREEBSD_SIGRTMIN && signo <= FREEBSD_SIGRTMAX)
+		fprintf(out, "SIGRT%d", signo - FREEBSD_SIGRTMIN);
+	else
+		fprintf(out, "SIG %d", signo);
+}
+
+/* kdump's print_number: %#jx (so 0 is "0"), or signed decimal with -d. */
+static void
+print_number(FILE *out, const struct ktrq_dump_opts *o, char sep,
+    uint64_t v)
+{
+
+	if (o->decimal)
+		fprintf(out, "%c%jd", sep,
+		    v <= INT64_MAX ? (intmax_t)v :
+		    (intmax_t)(-(int64_t)(UINT64_MAX - v) - 1));
+	else
+		fprintf(out, "%c%#jx", sep, (uintmax_t)v);
 }
 
 static void
@@ -279,11 +281,10 @@ print_syscall(FILE *out, const struct ktrq_dump_opts *o,
 {
 	int i;
 
-	print_sysname(out, o, s->code);
+	ktrq_dump_print_sysname(out, o, s->code);
 	/* As kdump: no parentheses at all for a call without arguments. */
 	for (i = 0; i < s->narg; i++)
-		fprintf(out, "%s0x%jx", i == 0 ? "(" : ",",
-		    (uintmax_t)s->args[i]);
+		print_number(out, o, i == 0 ? '(' : ',', s->args[i]);
 	if (s->narg > 0)
 		fputc(')', out);
 	fputc('\n', out);
@@ -293,34 +294,42 @@ static void
 print_sysret(FILE *out, const struct ktrq_dump_opts *o,
     const struct ktrq_rec_sysret *s)
 {
-	const char *text;
+	int64_t v = s->retval;
 
-	print_sysname(out, o, s->code);
+	ktrq_dump_print_sysname(out, o, s->code);
 	fputc(' ', out);
 	if (s->error == 0) {
-		fprintf(out, "%jd", (intmax_t)s->retval);
-		/* As kdump: hex adds nothing for 0..9. */
-		if (s->retval < 0 || s->retval > 9)
-			fprintf(out, "/%#jx", (uintmax_t)(uint64_t)s->retval);
+		if (!o->numeric) {
+			fprintf(out, "%jd", (intmax_t)v);
+			/* As kdump: hex adds nothing for 0..9. */
+			if (v < 0 || v > 9)
+				fprintf(out, "/%#jx", (uintmax_t)(uint64_t)v);
+		} else if (o->decimal)
+			fprintf(out, "%jd", (intmax_t)v);
+		else
+			fprintf(out, "%#jx", (uintmax_t)(uint64_t)v);
 	} else if (s->error == FREEBSD_ERESTART) {
 		fputs("RESTART", out);
 	} else if (s->error == FREEBSD_EJUSTRETURN) {
 		fputs("JUSTRETURN", out);
 	} else {
 		fprintf(out, "-1 errno %jd", (intmax_t)s->error);
-		if ((text = ktrq_dump_errno_text(s->error)) != NULL)
-			fprintf(out, " %s", text);
+		if (!o->numeric)
+			ktrq_dump_print_errno_text(out, s->error);
 	}
 	fputc('\n', out);
 }
 
+/* kdump: printf("\"%.*s\"\n"): the bytes as they are, up to a NUL. */
 static void
-print_namei(FILE *out, const struct ktrq_dump_opts *o,
-    const struct ktrq_dump_rec *r)
+print_namei(FILE *out, const struct ktrq_dump_rec *r)
 {
+	size_t n;
 
+	for (n = 0; n < r->datalen && r->data[n] != '\0'; n++)
+		continue;
 	fputc('"', out);
-	print_escaped_inline(out, r->data, capped(o, r->datalen));
+	fwrite(r->data, 1, n, out);
 	fputs("\"\n", out);
 }
 
@@ -329,54 +338,101 @@ print_genio(FILE *out, const struct ktrq_dump_opts *o,
     const struct ktrq_dump_rec *r)
 {
 	const struct ktrq_rec_genio *g = &r->u.genio;
+	size_t n;
 
 	fprintf(out, "fd %jd %s %zu byte%s\n", (intmax_t)g->fd,
 	    g->rw == 0 ? "read" : "wrote", r->datalen,
 	    r->datalen == 1 ? "" : "s");
-	print_text_lines(out, r->data, capped(o, r->datalen));
+	/* As kdump, even 0 bytes print their (empty) quotes. */
+	if (o->suppress)
+		return;
+	n = r->datalen;
+	if (o->maxdata != 0 && n > o->maxdata)
+		n = o->maxdata;
+	ktrq_dump_genio_data(out, r->data, n, r->datalen);
 }
 
-/* Word 0 alone, as kdump, unless signals above 32 are blocked too. */
-static void
-print_mask(FILE *out, const uint32_t mask[4])
-{
-
-	if (mask[1] == 0 && mask[2] == 0 && mask[3] == 0)
-		fprintf(out, "0x%jx", (uintmax_t)mask[0]);
-	else
-		fprintf(out, "0x%jx,0x%jx,0x%jx,0x%jx", (uintmax_t)mask[0],
-		    (uintmax_t)mask[1], (uintmax_t)mask[2],
-		    (uintmax_t)mask[3]);
-}
-
+/* kdump: SIG_DFL alone is named, the first mask word, the code by name. */
 static void
 print_psig(FILE *out, const struct ktrq_rec_psig *p)
 {
-	const char *name;
+	const char *code;
 
-	if ((name = ktrq_dump_signal_name(p->signo)) != NULL)
-		fprintf(out, "SIG%s ", name);
-	else
-		fprintf(out, "SIG%jd ", (intmax_t)p->signo);
+	ktrq_dump_print_signal(out, p->signo);
 	if (p->action == 0)
-		fputs("SIG_DFL", out);
-	else if (p->action == 1)
-		fputs("SIG_IGN", out);
-	else {
-		fprintf(out, "caught handler=0x%jx mask=",
-		    (uintmax_t)p->action);
-		print_mask(out, p->mask);
-	}
-	fprintf(out, " code=%jd\n", (intmax_t)p->code);
+		fputs(" SIG_DFL", out);
+	else
+		fprintf(out, " caught handler=0x%jx mask=0x%jx",
+		    (uintmax_t)p->action, (uintmax_t)p->mask[0]);
+	fputs(" code=", out);
+	if ((code = ktrq_dump_sigcode_name(p->signo, p->code)) != NULL)
+		fputs(code, out);
+	else
+		fprintf(out, "<invalid=%#x>", (unsigned)p->code);
+	fputc('\n', out);
 }
 
+static void
+print_csw(FILE *out, const struct ktrq_dump_rec *r)
+{
+	size_t n;
+
+	fprintf(out, "%s %s", r->u.csw.out ? "stop" : "resume",
+	    r->u.csw.user ? "user" : "kernel");
+	if (r->hdr.len == KTRQ_DUMP_CSW_WMESG_SIZE) {
+		for (n = 0; n < r->datalen && r->data[n] != '\0'; n++)
+			continue;
+		fputs(" \"", out);
+		fwrite(r->data, 1, n, out);
+		fputc('"', out);
+	}
+	fputc('\n', out);
+}
+
+/* FreeBSD's %p: 0x and lowercase hex, 0x0 for NULL. */
+static void
+print_malloc(FILE *out, uint64_t p, uint64_t s, uint64_t r, uint64_t minus1)
+{
+
+	if (p == minus1)
+		fputs("malloc_init()", out);
+	else if (s == 0)
+		fprintf(out, "free(%#" PRIx64 ")", p);
+	else if (p == 0)
+		fprintf(out, "%#" PRIx64 " = malloc(%" PRIu64 ")", r, s);
+	else
+		fprintf(out, "%#" PRIx64 " = realloc(%#" PRIx64 ", %" PRIu64
+		    ")", r, p, s);
+}
+
+/*
+ * kdump asks libsysdecode first: on amd64 a 24-byte record is malloc's
+ * utrace, and so is a 12-byte one (a 32-bit process's).  Anything else:
+ * the length and the bytes on one line.
+ */
 static void
 print_user(FILE *out, const struct ktrq_dump_opts *o,
     const struct ktrq_dump_rec *r)
 {
+	const uint8_t *p = r->data;
+	size_t i;
 
-	fprintf(out, "%zu byte%s\n", r->datalen, r->datalen == 1 ? "" : "s");
-	print_hex_lines(out, r->data, capped(o, r->datalen));
+	if (r->datalen == UTRACE_MALLOC_SIZE) {
+		print_malloc(out, ktrq_dump_le(p, 8), ktrq_dump_le(p + 8, 8),
+		    ktrq_dump_le(p + 16, 8), UINT64_MAX);
+		fputc('\n', out);
+		return;
+	}
+	if (r->datalen == UTRACE_MALLOC32_SIZE) {
+		print_malloc(out, ktrq_dump_le(p, 4), ktrq_dump_le(p + 4, 4),
+		    ktrq_dump_le(p + 8, 4), UINT32_MAX);
+		fputc('\n', out);
+		return;
+	}
+	fprintf(out, "%zu ", r->datalen);
+	for (i = 0; i < r->datalen; i++)
+		fprintf(out, o->decimal ? " %u" : " %02x", (unsigned)p[i]);
+	fputc('\n', out);
 }
 
 void
@@ -392,12 +448,12 @@ void
 ktrq_dump_print(FILE *out, const struct ktrq_dump_opts *o,
     struct ktrq_dump_clock *c, const struct ktrq_dump_rec *r)
 {
-	const char *tag;
 
 	print_who(out, o, &r->hdr);
 	print_times(out, o, c, &r->hdr);
-	if ((tag = ktrq_rec_tag(r->type)) != NULL)
-		fprintf(out, "%-4s  ", tag);
+	if (o->cpu && r->hdr.version != KTR_VERSION0)
+		fprintf(out, "%3jd ", (intmax_t)r->hdr.cpu);
+	print_tag(out, r->type);
 	switch (r->type) {
 	case KTR_SYSCALL:
 		print_syscall(out, o, &r->u.syscall);
@@ -406,7 +462,8 @@ ktrq_dump_print(FILE *out, const struct ktrq_dump_opts *o,
 		print_sysret(out, o, &r->u.sysret);
 		break;
 	case KTR_NAMEI:
-		print_namei(out, o, r);
+	case KTR_SYSCTL:
+		print_namei(out, r);
 		break;
 	case KTR_GENIO:
 		print_genio(out, o, r);
@@ -415,15 +472,28 @@ ktrq_dump_print(FILE *out, const struct ktrq_dump_opts *o,
 		print_psig(out, &r->u.psig);
 		break;
 	case KTR_CSW:
-		fprintf(out, "%s %s\n", r->u.csw.out ? "stop" : "resume",
-		    r->u.csw.user ? "user" : "kernel");
+		print_csw(out, r);
 		break;
 	case KTR_USER:
 		print_user(out, o, r);
 		break;
+	case KTR_STRUCT:
+		ktrq_dump_print_struct(out, o, r->data, r->datalen);
+		break;
+	case KTR_CAPFAIL:
+		ktrq_dump_print_capfail(out, o, r->data, r->datalen);
+		break;
+	case KTR_FAULT:
+		ktrq_dump_print_fault(out, r->data);
+		break;
+	case KTR_FAULTEND:
+		ktrq_dump_print_faultend(out, r->data);
+		break;
+	case KTR_STRUCT_ARRAY:
+		ktrq_dump_print_struct_array(out, o, r->data, r->datalen);
+		break;
 	default:
-		fprintf(out, "UNKNOWN(%d)  %zu byte%s\n", r->type,
-		    r->datalen, r->datalen == 1 ? "" : "s");
+		fputc('\n', out);
 		break;
 	}
 }

@@ -19,7 +19,7 @@ enum optid {
 	OPT_THREADS, OPT_EVENTS, OPT_POOL, OPT_SYNC, OPT_OUT, OPT_PROCS,
 	OPT_RESIZE_EVERY, OPT_RESIZE_MIN, OPT_RESIZE_MAX, OPT_FAIL_RECORDS,
 	OPT_FAIL_BYTES, OPT_FAIL_ERRNO, OPT_SHORT, OPT_COPY, OPT_SEED,
-	OPT_QUIET, OPT_JSON, OPT_HELP, NOPT
+	OPT_QUIET, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_SYNC_RATIO, NOPT
 };
 
 enum optkind { K_FLAG, K_NUM, K_RATIO, K_STR };
@@ -34,7 +34,7 @@ static const struct optdef defs[NOPT] = {
 	[OPT_THREADS] = { "threads", K_NUM, 1, STRESS_THREADS_MAX },
 	[OPT_EVENTS] = { "events", K_NUM, 0, STRESS_EVENTS_MAX },
 	[OPT_POOL] = { "pool", K_NUM, 1, KTRQ_POOL_MAX },
-	[OPT_SYNC] = { "sync-ratio", K_RATIO, 0, 0 },
+	[OPT_SYNC] = { "sync", K_RATIO, 0, 0 },
 	[OPT_OUT] = { "out", K_STR, 0, 0 },
 	[OPT_PROCS] = { "procs", K_NUM, 1, STRESS_THREADS_MAX },
 	[OPT_RESIZE_EVERY] = { "resize-every", K_NUM, 1, UINT64_MAX },
@@ -49,6 +49,9 @@ static const struct optdef defs[NOPT] = {
 	[OPT_QUIET] = { "quiet", K_FLAG, 0, 0 },
 	[OPT_JSON] = { "json", K_FLAG, 0, 0 },
 	[OPT_HELP] = { "help", K_FLAG, 0, 0 },
+	[OPT_VERSION] = { "version", K_FLAG, 0, 0 },
+	/* The old name of --sync (same unit), kept as an alias. */
+	[OPT_SYNC_RATIO] = { "sync-ratio", K_RATIO, 0, 0 },
 };
 
 struct optvals {
@@ -64,7 +67,7 @@ usage(FILE *fp)
 
 	fprintf(fp,
 	    "usage: ktrq-stress --threads N --events N --pool N "
-	    "--sync-ratio R --out FILE\n"
+	    "--sync R --out FILE\n"
 	    "                   [--procs N] [--resize-every N --resize-min A "
 	    "--resize-max B]\n"
 	    "                   [--fail-after-records N | --fail-after-bytes N]"
@@ -75,8 +78,11 @@ usage(FILE *fp)
 	    "  --events N         events in total, split evenly across the\n"
 	    "                     threads\n"
 	    "  --pool N           request pool size (1..%d)\n"
-	    "  --sync-ratio R     share of events that are genio, in [0,1]\n"
-	    "  --out FILE         trace file, truncated first\n"
+	    "  --sync R           share of events that are genio: a fraction\n"
+	    "                     in [0,1] (every ktrq tool's rate unit);\n"
+	    "                     --sync-ratio is the same option\n"
+	    "  --out FILE         trace file, truncated first; - writes the\n"
+	    "                     trace to stdout (the summary to stderr)\n"
 	    "  --procs N          traced processes, threads dealt round robin\n"
 	    "                     (default: one per thread)\n"
 	    "  --resize-every N   resize the pool every N events, alternating\n"
@@ -91,7 +97,9 @@ usage(FILE *fp)
 	    "  --quiet            no library log lines, only the verify line\n"
 	    "  --json             the summary as one JSON object\n"
 	    "  --help             this text\n"
-	    "exit: 0 every check passed, 1 a mismatch, 2 a usage error\n",
+	    "  --version          the version\n"
+	    "exit: 0 every check passed, 1 a mismatch, 2 a usage or I/O "
+	    "error\n",
 	    STRESS_THREADS_MAX, KTRQ_POOL_MAX);
 }
 
@@ -201,11 +209,14 @@ parse_one(struct optvals *v, int argc, char **argv, int *ip)
 	len = eq != NULL ? (size_t)(eq - (a + 2)) : strlen(a + 2);
 	if ((id = lookup(a + 2, len)) < 0)
 		return (bad("unknown option '%s'", a));
+	if (id == OPT_SYNC_RATIO)
+		id = OPT_SYNC;
 	if (defs[id].kind == K_FLAG) {
 		if (eq != NULL)
 			return (bad("--%s takes no value", defs[id].name));
 		v->set[id] = 1;
-		return (id == OPT_HELP ? 1 : 0);
+		/* --version is answered by toolver_handle() before this. */
+		return (id == OPT_HELP || id == OPT_VERSION ? 1 : 0);
 	}
 	if (eq != NULL)
 		val = eq + 1;
@@ -286,6 +297,7 @@ fill(struct stress_opts *o, const struct optvals *v)
 	o->genio_copy = v->set[OPT_COPY];
 	o->seed = v->set[OPT_SEED] ? v->num[OPT_SEED] : 1;
 	o->quiet = v->set[OPT_QUIET];
+	o->report = strcmp(o->out, "-") == 0 ? stderr : stdout;
 	o->json = v->set[OPT_JSON];
 }
 
@@ -301,7 +313,8 @@ stress_opts_parse(struct stress_opts *o, int argc, char **argv)
 		if ((ret = parse_one(&v, argc, argv, &i)) != 0)
 			break;
 	if (i < argc && ret == 1) {
-		usage(stdout);
+		if (v.set[OPT_HELP])
+			usage(stdout);
 		return (1);
 	}
 	if (i < argc)

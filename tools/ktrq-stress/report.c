@@ -46,38 +46,39 @@ report_json(const struct stress_run *r, const struct stress_result *res)
 {
 	const struct stress_opts *o = r->o;
 	const struct ktrq_stats *st = &r->st;
+	FILE *fp = o->report;
 
-	printf("{\"threads\":%u,\"procs\":%u,\"events\":%" PRIu64
+	fprintf(fp, "{\"threads\":%u,\"procs\":%u,\"events\":%" PRIu64
 	    ",\"pool\":%d,\"sync_ratio\":%g,\"genio\":\"%s\",\"seed\":%"
 	    PRIu64 ",\"out\":", o->threads, r->nprocs, o->events, o->pool,
 	    o->sync_ratio, o->genio_copy ? "copy" : "sync", o->seed);
-	json_string(stdout, o->out);
-	printf(",\"calls\":%" PRIu64 ",\"ok\":%" PRIu64 ",\"enobufs\":%" PRIu64
+	json_string(fp, o->out);
+	fprintf(fp, ",\"calls\":%" PRIu64 ",\"ok\":%" PRIu64 ",\"enobufs\":%" PRIu64
 	    ",\"enxio\":%" PRIu64 ",\"errno\":%" PRIu64 ",\"not_traced\":%"
 	    PRIu64, res->ncalls, res->calls[OC_OK], res->calls[OC_NOBUFS],
 	    res->calls[OC_NXIO], res->calls[OC_ERRNO], res->calls[OC_NOENT]);
-	printf(",\"posted\":%" PRIu64 ",\"written\":%" PRIu64
+	fprintf(fp, ",\"posted\":%" PRIu64 ",\"written\":%" PRIu64
 	    ",\"dropped\":%" PRIu64 ",\"dropped_exhausted\":%" PRIu64
 	    ",\"dropped_write_error\":%" PRIu64 ",\"dropped_cleared\":%"
 	    PRIu64, st->posted, st->written, st->dropped_exhausted +
 	    st->dropped_write_error + st->dropped_cleared,
 	    st->dropped_exhausted, st->dropped_write_error,
 	    st->dropped_cleared);
-	printf(",\"write_errors\":%" PRIu64 ",\"warnings\":%" PRIu64
+	fprintf(fp, ",\"write_errors\":%" PRIu64 ",\"warnings\":%" PRIu64
 	    ",\"resizes\":%" PRIu64 ",\"resize_enospc\":%" PRIu64
 	    ",\"pool_final\":%u,\"records\":%" PRIu64 ",\"drop_marked\":%"
 	    PRIu64 ",\"bytes\":%" PRIu64 ",\"truncated_bytes\":%" PRIu64,
 	    st->write_errors, st->warnings, r->resizes, r->resize_enospc,
 	    st->pool_size, res->records, res->drop_records, res->bytes,
 	    res->trunc_bytes);
-	printf(",\"elapsed_s\":%.6f,\"events_per_s\":%.0f,\"verify\":",
+	fprintf(fp, ",\"elapsed_s\":%.6f,\"events_per_s\":%.0f,\"verify\":",
 	    elapsed_s(r), rate(r, res));
-	json_string(stdout, res->ok ? "ok" : "mismatch");
+	json_string(fp, res->ok ? "ok" : "mismatch");
 	if (!res->ok) {
-		printf(",\"mismatch\":");
-		json_string(stdout, res->why);
+		fprintf(fp, ",\"mismatch\":");
+		json_string(fp, res->why);
 	}
-	printf("}\n");
+	fprintf(fp, "}\n");
 }
 
 static void
@@ -85,39 +86,41 @@ report_text(const struct stress_run *r, const struct stress_result *res)
 {
 	const struct stress_opts *o = r->o;
 	const struct ktrq_stats *st = &r->st;
+	FILE *fp = o->report;
 
-	printf("ktrq-stress: %u threads, %u procs, %" PRIu64 " events, pool "
-	    "%d, sync-ratio %g (genio %s), seed %" PRIu64 "\n", o->threads,
+	fprintf(fp, "ktrq-stress: %u threads, %u procs, %" PRIu64 " events, pool "
+	    "%d, sync %g (genio %s), seed %" PRIu64 "\n", o->threads,
 	    r->nprocs, o->events, o->pool, o->sync_ratio,
 	    o->genio_copy ? "copy" : "sync", o->seed);
-	printf("calls        %" PRIu64 " (0: %" PRIu64 ", ENOBUFS %" PRIu64
+	fprintf(fp, "calls        %" PRIu64 " (0: %" PRIu64 ", ENOBUFS %" PRIu64
 	    ", ENXIO %" PRIu64 ", write errno %" PRIu64 ", not traced %"
 	    PRIu64 ")\n", res->ncalls, res->calls[OC_OK],
 	    res->calls[OC_NOBUFS], res->calls[OC_NXIO],
 	    res->calls[OC_ERRNO], res->calls[OC_NOENT]);
-	printf("posted       %" PRIu64 "\n", st->posted);
-	printf("written      %" PRIu64 " (records in file %" PRIu64 ", %"
+	fprintf(fp, "posted       %" PRIu64 "\n", st->posted);
+	fprintf(fp, "written      %" PRIu64 " (records in file %" PRIu64 ", %"
 	    PRIu64 " bytes", st->written, res->records, res->bytes);
 	if (res->trunc_bytes != 0)
-		printf(", truncated tail %" PRIu64 " bytes", res->trunc_bytes);
-	printf(")\n");
-	printf("dropped      %" PRIu64 " (exhausted %" PRIu64 ", write error %"
+		fprintf(fp, ", truncated tail %" PRIu64 " bytes", res->trunc_bytes);
+	fprintf(fp, ")\n");
+	fprintf(fp, "dropped      %" PRIu64 " (exhausted %" PRIu64 ", write error %"
 	    PRIu64 ", cleared %" PRIu64 "; %" PRIu64 " records marked "
 	    "KTR_DROP)\n", st->dropped_exhausted + st->dropped_write_error +
 	    st->dropped_cleared, st->dropped_exhausted,
 	    st->dropped_write_error, st->dropped_cleared, res->drop_records);
-	printf("write errors %" PRIu64 ", warnings %" PRIu64 "\n",
+	fprintf(fp, "write errors %" PRIu64 ", warnings %" PRIu64 "\n",
 	    st->write_errors, st->warnings);
 	if (o->resize_every != 0)
-		printf("resizes      %" PRIu64 " (ENOSPC %" PRIu64 "), final "
+		fprintf(fp, "resizes      %" PRIu64 " (ENOSPC %" PRIu64 "), final "
 		    "pool %u\n", r->resizes, r->resize_enospc, st->pool_size);
-	printf("elapsed      %.3f s, %.0f events/s\n", elapsed_s(r),
+	fprintf(fp, "elapsed      %.3f s, %.0f events/s\n", elapsed_s(r),
 	    rate(r, res));
 }
 
 void
 stress_report(const struct stress_run *r, const struct stress_result *res)
 {
+	FILE *fp = r->o->report;
 
 	if (r->o->json) {
 		report_json(r, res);
@@ -126,7 +129,7 @@ stress_report(const struct stress_run *r, const struct stress_result *res)
 	if (!r->o->quiet)
 		report_text(r, res);
 	if (res->ok)
-		printf("verify: ok\n");
+		fprintf(fp, "verify: ok\n");
 	else
-		printf("verify: %s\n", res->why);
+		fprintf(fp, "verify: %s\n", res->why);
 }

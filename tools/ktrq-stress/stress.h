@@ -56,9 +56,14 @@ struct stress_opts {
 	uint64_t	 seed;
 	int		 quiet;
 	int		 json;
+	/* Where the summary goes: stdout, or stderr with --out -. */
+	FILE		*report;
 };
 
-/* Parse argv; 0, 1 (--help printed) or 2 (usage error printed). */
+/*
+ * Parse argv; 0, 1 (--help or --version printed) or 2 (usage error
+ * printed).
+ */
 int	stress_opts_parse(struct stress_opts *o, int argc, char **argv);
 int	stress_faulty(const struct stress_opts *o);
 
