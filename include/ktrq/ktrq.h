@@ -88,7 +88,9 @@ struct ktrq_config {
 	/*
 	 * Pool size.  0: the tunable KTRQ_REQUEST_POOL when set (the
 	 * loader-tunable analogue), else the compile-time KTRQ_REQUEST_POOL
-	 * (100 unless the build says otherwise).  Nonzero: this size,
+	 * (100 unless the build says otherwise).  The tunable must be
+	 * decimal digits alone: a sign, blank or anything else makes
+	 * ktrq_create fail with EINVAL.  Nonzero: this size,
 	 * whatever the tunable says.
 	 */
 	int			 pool_size;
@@ -268,10 +270,19 @@ size_t	ktrq_iov_total(const struct ktrq_iov *iov, int iovcnt);
 #define	KTRQ_TARGET_IOVMAX	8
 
 /*
- * Write the whole of iov through the target, retrying short writes.
- * Returns 0, EINVAL (NULL, iovcnt outside 0..KTRQ_TARGET_IOVMAX), the
- * target's errno, or EIO when it made no progress or claimed more than
- * it was given.
+ * Transient target errors (EINTR, EAGAIN, EWOULDBLOCK) are retried at
+ * most KTRQ_TARGET_RETRIES times per record, the n-th retry after a pause
+ * of n * KTRQ_TARGET_RETRY_NS on the layer's clock; after that the error
+ * is the write's, and the write-error policy runs.
+ */
+#define	KTRQ_TARGET_RETRIES	5
+#define	KTRQ_TARGET_RETRY_NS	1000000
+
+/*
+ * Write the whole of iov through the target, retrying short writes and
+ * (as above) transient errors.  Returns 0, EINVAL (NULL, iovcnt outside
+ * 0..KTRQ_TARGET_IOVMAX), the target's errno, or EIO when it made no
+ * progress or claimed more than it was given.
  */
 int	ktrq_target_write(struct ktrq_target *t, const struct ktrq_iov *iov,
 	    int iovcnt, const struct ktrq_cred *cred);
@@ -293,7 +304,10 @@ const uint8_t *ktrq_memtarget_data(struct ktrq_target *t, size_t *lenp);
  * instance: the queue serialises its writes).
  */
 struct ktrq_fault {
-	uint64_t	fail_after_bytes;   /* bytes accepted before failing */
+	uint64_t	fail_after_bytes;   /* bytes accepted before failing;
+					       a record that would cross
+					       it fails whole (no torn
+					       record reaches `inner`) */
 	uint64_t	fail_after_records; /* whole writes before failing */
 	int		error;		    /* errno to fail with (EIO if 0) */
 	size_t		short_write;	    /* at most this many per call */
