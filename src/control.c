@@ -121,7 +121,28 @@ ktrop_one(struct ktrq *k, const struct ktrop *o, struct ktrq_proc *p,
 	return (descend ? ktrsetchildren(k, o, p) : ktrops(k, o, p) > 0);
 }
 
-/* CLEARFILE: detach every process tracing to o->target. */
+/*
+ * Mark cleared the queued records for o->target of processes the caller
+ * may change (those of processes that moved to another target since are
+ * still queued for this one); no one else's.
+ */
+static void
+ktrclearfile_queued(struct ktrq *k, const struct ktrop *o)
+{
+	struct ktr_request *req;
+
+	KTRQ_LOCK(k);
+	STAILQ_FOREACH(req, &k->k_todo, kr_list)
+		if (req->kr_target == o->target &&
+		    ktrcanset(&o->cred, req->kr_proc))
+			req->kr_cleared = 1;
+	KTRQ_UNLOCK(k);
+}
+
+/*
+ * CLEARFILE: detach every process tracing to o->target that the caller
+ * may change, and drop their records still queued for it.
+ */
 static int
 ktrclearfile(struct ktrq *k, const struct ktrop *o)
 {
@@ -136,7 +157,7 @@ ktrclearfile(struct ktrq *k, const struct ktrop *o)
 	LIST_FOREACH(p, &k->k_procs, p_list)
 		if (ktrops(k, &clear, p) == 0)
 			error = EPERM;
-	ktrq__clear_target(k, o->target);
+	ktrclearfile_queued(k, o);
 	return (error);
 }
 

@@ -181,6 +181,7 @@ struct ktr_request *ktrq__getrequest(struct ktrq_thread *, int type,
 int	ktrq__queue_locked(struct ktrq *, struct ktr_request *, int *wakep);
 int	ktrq__submit(struct ktrq *, struct ktr_request *);
 void	ktrq__account_locked(struct ktrq *, int error);
+void	ktrq__drop_locked(struct ktrq *, struct ktr_request *, int error);
 void	ktrq__done_locked(struct ktrq *, struct ktr_request *,
 	    struct ktr_leftovers *);
 void	ktrq__leftovers_release(struct ktrq *, struct ktr_leftovers *);

@@ -36,11 +36,17 @@ ktrq__proc_detach(struct ktrq_proc *p)
 	struct ktrq_target *t;
 
 	KTRQ_ASSERT_LOCKED(k);
-	if (p->p_target != NULL)
+	/*
+	 * A real detach forgets a pending drop mark; a process that was
+	 * not attached keeps it for its next record.
+	 */
+	if (p->p_target != NULL) {
 		ktrq__probe_proc(k, KTRQ_PROBE_DETACH, p, 0, 0, 0);
+		p->p_traceflag = 0;
+	} else
+		p->p_traceflag &= KTRFAC_DROP;
 	t = p->p_target;
 	p->p_target = NULL;
-	p->p_traceflag = 0;
 	p->p_tracegen++;
 	STAILQ_FOREACH(req, &k->k_todo, kr_list)
 		if (req->kr_proc == p)
