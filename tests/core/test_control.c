@@ -568,13 +568,13 @@ t_canset(void **state)
 	    &p), 0);
 	assert_int_equal(ktrq_ktrace(fx->tu, fx->t1, KTROP_SET,
 	    KTRFAC_SYSCALL, 61), EPERM);
-	/* Its effective uid does not matter, its real one does. */
+	/* Its effective uid matters too (FreeBSD 2002, p_candebug). */
 	cr = h_cred(1000);
-	cr.uid = 3000;
+	cr.uid = 0;
 	assert_int_equal(ktrq_proc_create(fx->k, 62, NULL, 62, "eff", &cr,
 	    &p), 0);
 	assert_int_equal(ktrq_ktrace(fx->tu, fx->t1, KTROP_SET,
-	    KTRFAC_SYSCALL, 62), 0);
+	    KTRFAC_SYSCALL, 62), EPERM);
 	/* Root may trace all of them. */
 	assert_int_equal(ktrq_ktrace(fx->tr, fx->t1, KTROP_SET,
 	    KTRFAC_SYSCALL, 60), 0);
