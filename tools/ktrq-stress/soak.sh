@@ -23,7 +23,7 @@ run --pool 64 --sync-ratio 0.05 --resize-every 10000 --resize-min 1 \
     --resize-max 256
 run --pool 64 --sync-ratio 0.05 --resize-every 10000 --resize-min 1 \
     --resize-max 256 --short-write 13 \
-    --fail-after-records $((events / 2)) --fail-errno 28
+    --fail-after-records $((events / 10)) --fail-errno 28
 run --pool 1000 --sync-ratio 0.1 --resize-every 50000 --resize-min 8 \
     --resize-max 1000 --short-write 7 --fail-after-bytes 300000001 \
     --fail-errno 27
