@@ -14,8 +14,9 @@
  *  3. Nothing lost: every post that passed KTRPOINT is written or counted
  *     dropped, and the statistics agree with the log, kind by kind.
  *  4. KTR_DROP exactly where drops happened: a request captured for a
- *     process carries the mark iff that process lost an event since its
- *     previous capture (a detach forgets pending marks).
+ *     process carries the mark iff that process lost an event (no
+ *     request object, or a request dropped unwritten) since its previous
+ *     capture (a detach forgets pending marks).
  *  5. Detach: no request captured before its process was detached, and
  *     not yet taken by the worker then, is written; and none captured
  *     before a write error on a target or a CLEARFILE of it, and taken
@@ -224,6 +225,8 @@ on_drop(struct oracle *o, const struct ev *e, size_t i)
 	struct req *q;
 
 	o->drops++;
+	if (pid_ok(e->pid))
+		o->pending_drop[e->pid]++;	/* marks its next record */
 	if (e->serial == 0)
 		return (1);		/* before it was queued */
 	if ((q = req_of(o, e->serial)) == NULL || q->fate != F_OPEN)

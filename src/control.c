@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * ktrace(2): attaching processes to targets and detaching them, with the
- * ktrcanset() permission rule.
+ * ktrace(2): attaching processes to targets and detaching them, with
+ * FreeBSD 2002's ktrcanset() permission rule (p_candebug() of
+ * kern_prot.c, without jails and securelevel).
  *
  * The walk (one process, a process group, or a subtree with DESCEND)
  * holds k_proctree_mtx so the tree cannot change under it; each process
@@ -9,29 +10,70 @@
  * released right after, with k_mtx dropped, as ktrops() did.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "ktrq_impl.h"
 
 struct ktrop {
 	struct ktrq_cred	 cred;		/* the caller's */
+	const struct ktrq_proc	*self;		/* the caller's process */
+	int			 ngroups;	/* its supplementary groups */
+	uint32_t		 groups[KTRQ_NGROUPS];
 	int			 op;
 	unsigned		 facs;
 	struct ktrq_target	*target;
 	struct ktrq_target	*match;		/* only processes on this */
 };
 
-/* May a caller with `cred` change the tracing of `p`?  k_mtx held. */
+/* Is `gid` in the caller's group set (its egid and supplementary)? */
 static int
-ktrcanset(const struct ktrq_cred *cred, const struct ktrq_proc *p)
+groupmember(uint32_t gid, const struct ktrop *o)
+{
+	int i;
+
+	if (o->cred.gid == gid)
+		return (1);
+	for (i = 0; i < o->ngroups; i++)
+		if (o->groups[i] == gid)
+			return (1);
+	return (0);
+}
+
+/* p_candebug(): may the caller debug `p`, privilege aside? */
+static int
+candebug_unprivileged(const struct ktrop *o, const struct ktrq_proc *p)
 {
 	const struct ktrq_cred *tc = &p->p_cred;
+	int i;
 
-	if (cred->uid == 0)
+	if (o->cred.uid != tc->uid || o->cred.uid != tc->ruid ||
+	    o->cred.uid != tc->svuid)
+		return (0);
+	if (!groupmember(tc->gid, o) || !groupmember(tc->rgid, o) ||
+	    !groupmember(tc->svgid, o))
+		return (0);
+	for (i = 0; i < p->p_ngroups; i++)
+		if (!groupmember(p->p_groups[i], o))
+			return (0);
+	return ((p->p_flag & P_SUGID) == 0);
+}
+
+/*
+ * ktrcanset(), FreeBSD 2002: a trace root set stays root's; otherwise
+ * p_candebug() decides -- self always, then the same-user, group-subset,
+ * not-set-id test, and privilege (uid 0) for everything else.  k_mtx
+ * held (p_traceflag, p_flag).
+ */
+static int
+ktrcanset(const struct ktrop *o, const struct ktrq_proc *p)
+{
+	int root = o->cred.uid == 0;
+
+	if ((p->p_traceflag & KTRFAC_ROOT) && !root)
+		return (0);
+	if (p == o->self || root)
 		return (1);
-	return (cred->uid == tc->ruid && tc->ruid == tc->svuid &&
-	    cred->rgid == tc->rgid && tc->rgid == tc->svgid &&
-	    (p->p_traceflag & KTRFAC_ROOT) == 0 &&
-	    (p->p_flag & P_SUGID) == 0);
+	return (candebug_unprivileged(o, p));
 }
 
 static struct ktrq_target *
@@ -72,7 +114,7 @@ ktrops(struct ktrq *k, const struct ktrop *o, struct ktrq_proc *p)
 		KTRQ_UNLOCK(k);
 		return (-1);
 	}
-	if (!ktrcanset(&o->cred, p)) {
+	if (!ktrcanset(o, p)) {
 		KTRQ_UNLOCK(k);
 		return (0);
 	}
@@ -121,7 +163,28 @@ ktrop_one(struct ktrq *k, const struct ktrop *o, struct ktrq_proc *p,
 	return (descend ? ktrsetchildren(k, o, p) : ktrops(k, o, p) > 0);
 }
 
-/* CLEARFILE: detach every process tracing to o->target. */
+/*
+ * Mark cleared the queued records for o->target of processes the caller
+ * may change (those of processes that moved to another target since are
+ * still queued for this one); no one else's.
+ */
+static void
+ktrclearfile_queued(struct ktrq *k, const struct ktrop *o)
+{
+	struct ktr_request *req;
+
+	KTRQ_LOCK(k);
+	STAILQ_FOREACH(req, &k->k_todo, kr_list)
+		if (req->kr_target == o->target &&
+		    ktrcanset(o, req->kr_proc))
+			req->kr_cleared = 1;
+	KTRQ_UNLOCK(k);
+}
+
+/*
+ * CLEARFILE: detach every process tracing to o->target that the caller
+ * may change, and drop their records still queued for it.
+ */
 static int
 ktrclearfile(struct ktrq *k, const struct ktrop *o)
 {
@@ -136,7 +199,7 @@ ktrclearfile(struct ktrq *k, const struct ktrop *o)
 	LIST_FOREACH(p, &k->k_procs, p_list)
 		if (ktrops(k, &clear, p) == 0)
 			error = EPERM;
-	ktrq__clear_target(k, o->target);
+	ktrclearfile_queued(k, o);
 	return (error);
 }
 
@@ -199,6 +262,11 @@ ktrq_ktrace(struct ktrq_thread *td, struct ktrq_target *t, int ops, int facs,
 		return (error);
 	k = td->td_proc->p_ktrq;
 	o.cred = td->td_proc->p_cred;	/* immutable after creation */
+	o.self = td->td_proc;
+	KTRQ_LOCK(k);
+	o.ngroups = td->td_proc->p_ngroups;
+	memcpy(o.groups, td->td_proc->p_groups, sizeof(o.groups));
+	KTRQ_UNLOCK(k);
 	o.op = KTROP(ops);
 	o.facs = (unsigned)facs;
 	o.target = t;

@@ -7,7 +7,8 @@
  *   k_mtx guards	the free list, the todo list, the pool size, the
  *			warning flag, the statistics, the worker's flags;
  *			every process's target, flags, comm, trace
- *			generation and queued-record count; every queued
+ *			generation, queued-record count and supplementary
+ *			groups; every queued
  *			request's state and cleared mark.  A process's pid
  *			and credentials never change after creation and are
  *			read without a lock.
@@ -87,6 +88,8 @@ struct ktrq_proc {
 	int			 p_flag;	/* P_* */
 	char			 p_comm[KTRQ_REC_COMM_SIZE];
 	struct ktrq_cred	 p_cred;
+	int			 p_ngroups;	/* supplementary; k_mtx */
+	uint32_t		 p_groups[KTRQ_NGROUPS];
 	unsigned		 p_traceflag;	/* KTRFAC_* */
 	struct ktrq_target	*p_target;	/* referenced, or NULL */
 	unsigned		 p_nqueued;	/* requests not yet finished */
@@ -181,6 +184,7 @@ struct ktr_request *ktrq__getrequest(struct ktrq_thread *, int type,
 int	ktrq__queue_locked(struct ktrq *, struct ktr_request *, int *wakep);
 int	ktrq__submit(struct ktrq *, struct ktr_request *);
 void	ktrq__account_locked(struct ktrq *, int error);
+void	ktrq__drop_locked(struct ktrq *, struct ktr_request *, int error);
 void	ktrq__done_locked(struct ktrq *, struct ktr_request *,
 	    struct ktr_leftovers *);
 void	ktrq__leftovers_release(struct ktrq *, struct ktr_leftovers *);

@@ -36,11 +36,17 @@ ktrq__proc_detach(struct ktrq_proc *p)
 	struct ktrq_target *t;
 
 	KTRQ_ASSERT_LOCKED(k);
-	if (p->p_target != NULL)
+	/*
+	 * A real detach forgets a pending drop mark; a process that was
+	 * not attached keeps it for its next record.
+	 */
+	if (p->p_target != NULL) {
 		ktrq__probe_proc(k, KTRQ_PROBE_DETACH, p, 0, 0, 0);
+		p->p_traceflag = 0;
+	} else
+		p->p_traceflag &= KTRFAC_DROP;
 	t = p->p_target;
 	p->p_target = NULL;
-	p->p_traceflag = 0;
 	p->p_tracegen++;
 	STAILQ_FOREACH(req, &k->k_todo, kr_list)
 		if (req->kr_proc == p)
@@ -132,6 +138,8 @@ ktrq_proc_fork(struct ktrq_proc *parent, int child_pid,
 	PROCTREE_LOCK(k);
 	KTRQ_LOCK(k);
 	memcpy(c->p_comm, parent->p_comm, sizeof(c->p_comm));
+	c->p_ngroups = parent->p_ngroups;
+	memcpy(c->p_groups, parent->p_groups, sizeof(c->p_groups));
 	c->p_flag = parent->p_flag & P_SUGID;
 	if ((error = proc_link(k, c, parent)) == 0 &&
 	    (parent->p_traceflag & KTRFAC_INHERIT) &&
@@ -230,6 +238,24 @@ ktrq_proc_exec(struct ktrq_proc *p, const char *comm, int setid)
 	KTRQ_UNLOCK(k);
 	if (t != NULL)
 		ktrq_target_rele(t);
+	return (0);
+}
+
+int
+ktrq_proc_setgroups(struct ktrq_proc *p, int ngroups, const uint32_t *groups)
+{
+	struct ktrq *k;
+	int i;
+
+	if (p == NULL || ngroups < 0 || ngroups > KTRQ_NGROUPS ||
+	    (groups == NULL && ngroups > 0))
+		return (EINVAL);
+	k = p->p_ktrq;
+	KTRQ_LOCK(k);
+	for (i = 0; i < ngroups; i++)
+		p->p_groups[i] = groups[i];
+	p->p_ngroups = ngroups;
+	KTRQ_UNLOCK(k);
 	return (0);
 }
 

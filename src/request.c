@@ -131,7 +131,7 @@ ktrq__submit(struct ktrq *k, struct ktr_request *req)
 	wake = 0;
 	KTRQ_LOCK(k);
 	if ((error = ktrq__queue_locked(k, req, &wake)) != 0) {
-		KTRQ_PROBE(k, KTRQ_PROBE_DROP, req, error);
+		ktrq__drop_locked(k, req, error);
 		ktrq__account_locked(k, error);
 		ktrq__done_locked(k, req, &lo);
 	}
@@ -190,6 +190,24 @@ ktrq__account_locked(struct ktrq *k, int error)
 		k->k_st.dropped_cleared++;
 	else
 		k->k_st.dropped_write_error++;
+}
+
+/*
+ * Locked: `req` is dropped unwritten (cleared).  Its process's next
+ * record carries KTR_DROP, as after an exhausted pool, so a reader sees
+ * the gap -- also when the process stays traced (its records for a
+ * target it left were cleared by a CLEARFILE or a write error there, or
+ * it moved to another target while this one was being filled).  A
+ * detach forgets the mark: only drops after it count, as in the probe
+ * order the simulator's oracle judges.
+ */
+void
+ktrq__drop_locked(struct ktrq *k, struct ktr_request *req, int error)
+{
+
+	KTRQ_ASSERT_LOCKED(k);
+	KTRQ_PROBE(k, KTRQ_PROBE_DROP, req, error);
+	req->kr_proc->p_traceflag |= KTRFAC_DROP;
 }
 
 /*

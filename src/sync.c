@@ -61,7 +61,7 @@ ktrq__sync_post(struct ktrq *k, struct ktr_request *req)
 	wake = 0;
 	KTRQ_LOCK(k);
 	if ((error = ktrq__queue_locked(k, req, &wake)) != 0) {
-		KTRQ_PROBE(k, KTRQ_PROBE_DROP, req, error);
+		ktrq__drop_locked(k, req, error);
 		ktrq__account_locked(k, error);
 		ktrq__done_locked(k, req, &lo);
 		KTRQ_UNLOCK(k);
@@ -74,7 +74,7 @@ ktrq__sync_post(struct ktrq *k, struct ktr_request *req)
 		ktrq__sleep(k, req, "ktrgenio");
 	error = req->kr_cleared ? KTRQ__ECLEARED : 0;
 	if (error != 0)
-		KTRQ_PROBE(k, KTRQ_PROBE_DROP, req, error);
+		ktrq__drop_locked(k, req, error);
 	KTRQ_UNLOCK(k);
 	if (error == 0)
 		error = ktrq__write(k, req);

@@ -103,13 +103,39 @@ iov_advance(struct ktrq_iov *iov, int iovcnt, size_t done)
 	return (j);
 }
 
+/* A transient errno: the write may succeed if tried again shortly. */
+static int
+transient(int error)
+{
+
+	return (error == EINTR || error == EAGAIN || error == EWOULDBLOCK);
+}
+
+/*
+ * Pause before retry `n` (1, 2, ...): n * KTRQ_TARGET_RETRY_NS of the
+ * layer's clock, as NetBSD's ktrace pauses before retrying EWOULDBLOCK.
+ */
+static void
+retry_pause(struct ktrq_target *t, int n)
+{
+	const struct ktrq_os *os = t->t_os;
+	uint64_t now, end;
+
+	end = os->clock_ns(os->cookie) + (uint64_t)n * KTRQ_TARGET_RETRY_NS;
+	ktrq__lock(os, t->t_mtx);
+	while ((now = os->clock_ns(os->cookie)) < end)
+		os->msleep(os->cookie, &t->t_refs, t->t_mtx, "ktrretry",
+		    end - now);
+	ktrq__unlock(os, t->t_mtx);
+}
+
 int
 ktrq_target_write(struct ktrq_target *t, const struct ktrq_iov *iov,
     int iovcnt, const struct ktrq_cred *cred)
 {
 	struct ktrq_iov left[KTRQ_TARGET_IOVMAX];
 	size_t done, total;
-	int error, i;
+	int error, i, tries;
 
 	if (t == NULL || iovcnt < 0 || iovcnt > KTRQ_TARGET_IOVMAX ||
 	    (iov == NULL && iovcnt > 0) || cred == NULL)
@@ -119,9 +145,15 @@ ktrq_target_write(struct ktrq_target *t, const struct ktrq_iov *iov,
 		left[i] = iov[i];
 		total += iov[i].len;
 	}
+	tries = 0;
 	while (total > 0) {
 		done = 0;
 		error = t->t_ops.write(t->t_arg, left, iovcnt, cred, &done);
+		if (error != 0 && transient(error) &&
+		    tries < KTRQ_TARGET_RETRIES) {
+			retry_pause(t, ++tries);
+			continue;
+		}
 		if (error != 0)
 			return (error);
 		if (done == 0 || done > total)

@@ -9,6 +9,11 @@
  * may take several calls when writes are short; f_pending counts the
  * bytes of the current record still to come, so a continuation is not
  * taken for a new record.
+ *
+ * A target never holds part of a record (FreeBSD writes each record with
+ * IO_UNIT, which rolls a partial write back): whether a record fails is
+ * decided at its first call, so a record that would cross
+ * fail_after_bytes fails whole and passes no byte to the inner target.
  */
 #include <errno.h>
 #include <string.h>
@@ -42,8 +47,9 @@ fault_allow(struct faulttarget *f, size_t total)
 {
 	const struct ktrq_fault *ft = &f->f_fault;
 	uint64_t allow;
+	int first;
 
-	if (f->f_pending == 0) {
+	if ((first = f->f_pending == 0) != 0) {
 		if (ft->fail_after_records != 0 &&
 		    f->f_records >= ft->fail_after_records)
 			return (-1);
@@ -52,13 +58,11 @@ fault_allow(struct faulttarget *f, size_t total)
 	allow = total;
 	if (ft->short_write != 0 && allow > ft->short_write)
 		allow = ft->short_write;
-	if (ft->fail_after_bytes != 0) {
-		if (f->f_bytes >= ft->fail_after_bytes) {
-			f->f_pending = 0;	/* the record is abandoned */
-			return (-1);
-		}
-		if (allow > ft->fail_after_bytes - f->f_bytes)
-			allow = ft->fail_after_bytes - f->f_bytes;
+	/* At a record's start only: its continuations were counted in. */
+	if (first && ft->fail_after_bytes != 0 &&
+	    f->f_bytes + total > ft->fail_after_bytes) {
+		f->f_pending = 0;	/* rolled back whole */
+		return (-1);
 	}
 	return ((long long)allow);
 }

@@ -68,7 +68,7 @@ ktrq__worker(void *arg)
 		}
 		req->kr_state = KR_WRITING;
 		if (req->kr_cleared) {
-			KTRQ_PROBE(k, KTRQ_PROBE_DROP, req, KTRQ__ECLEARED);
+			ktrq__drop_locked(k, req, KTRQ__ECLEARED);
 			ktrq__account_locked(k, KTRQ__ECLEARED);
 			ktrq__done_locked(k, req, &lo);
 			KTRQ_UNLOCK(k);

@@ -95,7 +95,9 @@ struct ktrq_config {
 	/*
 	 * Pool size.  0: the tunable KTRQ_REQUEST_POOL when set (the
 	 * loader-tunable analogue), else the compile-time KTRQ_REQUEST_POOL
-	 * (100 unless the build says otherwise).  Nonzero: this size,
+	 * (100 unless the build says otherwise).  The tunable must be
+	 * decimal digits alone: a sign, blank or anything else makes
+	 * ktrq_create fail with EINVAL.  Nonzero: this size,
 	 * whatever the tunable says.
 	 */
 	int			 pool_size;
@@ -172,6 +174,13 @@ int	ktrq_pool_resize(struct ktrq *k, int newsize, int *oldsizep);
 /* The traced world                                                   */
 /* ------------------------------------------------------------------ */
 
+/* Supplementary groups a process may carry (FreeBSD's NGROUPS). */
+#define	KTRQ_NGROUPS	16
+
+/*
+ * A process's ids.  Its group set is the effective gid plus the
+ * supplementary groups of ktrq_proc_setgroups (none at creation).
+ */
 struct ktrq_cred {
 	uint32_t	uid, ruid, svuid;	/* effective, real, saved */
 	uint32_t	gid, rgid, svgid;
@@ -189,8 +198,18 @@ int	ktrq_proc_create(struct ktrq *k, int pid, struct ktrq_proc *parent,
 	    struct ktrq_proc **pp);
 
 /*
- * fork(2): a child `child_pid` of `parent` with its comm, credentials and
- * process group.  With KTRFAC_INHERIT the child is traced to the same
+ * setgroups(2): `p`'s supplementary groups become groups[0..ngroups)
+ * (ngroups 0: none).  Any thread may call it, concurrently with ktrace()
+ * and events; a ktrace() already deciding sees the old or the new set.
+ * Returns 0 or EINVAL (NULL p, ngroups outside 0..KTRQ_NGROUPS, NULL
+ * groups with ngroups > 0).
+ */
+int	ktrq_proc_setgroups(struct ktrq_proc *p, int ngroups,
+	    const uint32_t *groups);
+
+/*
+ * fork(2): a child `child_pid` of `parent` with its comm, credentials
+ * (supplementary groups included) and process group.  With KTRFAC_INHERIT the child is traced to the same
  * target with the same facilities (the drop mark is not inherited).
  * Returns as ktrq_proc_create.
  */
@@ -275,10 +294,19 @@ size_t	ktrq_iov_total(const struct ktrq_iov *iov, int iovcnt);
 #define	KTRQ_TARGET_IOVMAX	8
 
 /*
- * Write the whole of iov through the target, retrying short writes.
- * Returns 0, EINVAL (NULL, iovcnt outside 0..KTRQ_TARGET_IOVMAX), the
- * target's errno, or EIO when it made no progress or claimed more than
- * it was given.
+ * Transient target errors (EINTR, EAGAIN, EWOULDBLOCK) are retried at
+ * most KTRQ_TARGET_RETRIES times per record, the n-th retry after a pause
+ * of n * KTRQ_TARGET_RETRY_NS on the layer's clock; after that the error
+ * is the write's, and the write-error policy runs.
+ */
+#define	KTRQ_TARGET_RETRIES	5
+#define	KTRQ_TARGET_RETRY_NS	1000000
+
+/*
+ * Write the whole of iov through the target, retrying short writes and
+ * (as above) transient errors.  Returns 0, EINVAL (NULL, iovcnt outside
+ * 0..KTRQ_TARGET_IOVMAX), the target's errno, or EIO when it made no
+ * progress or claimed more than it was given.
  */
 int	ktrq_target_write(struct ktrq_target *t, const struct ktrq_iov *iov,
 	    int iovcnt, const struct ktrq_cred *cred);
@@ -300,7 +328,10 @@ const uint8_t *ktrq_memtarget_data(struct ktrq_target *t, size_t *lenp);
  * instance: the queue serialises its writes).
  */
 struct ktrq_fault {
-	uint64_t	fail_after_bytes;   /* bytes accepted before failing */
+	uint64_t	fail_after_bytes;   /* bytes accepted before failing;
+					       a record that would cross
+					       it fails whole (no torn
+					       record reaches `inner`) */
 	uint64_t	fail_after_records; /* whole writes before failing */
 	int		error;		    /* errno to fail with (EIO if 0) */
 	size_t		short_write;	    /* at most this many per call */
@@ -347,13 +378,19 @@ int	ktrq_filetarget_open(const struct ktrq_os *os, const char *path,
  * KTROP_CLEARFILE, optionally | KTRFLAG_DESCEND) with facilities `facs`
  * to process `pid`, or to process group -pid when pid < 0, attaching to
  * or detaching from target `t` (required for SET and CLEARFILE).  A
- * process may be changed only if ktrcanset allows it: the caller is root
- * (uid 0), or its uid equals the target's real uid, its real gid the
- * target's real gid, the target is not set-id, its saved ids equal its
- * real ids and root did not set its tracing.  Detaching drops the
+ * process may be changed only if ktrcanset allows it, FreeBSD 2002's
+ * rule: never when root set its tracing (KTRFAC_ROOT) and the caller is
+ * not root (effective uid 0); otherwise p_candebug: always the caller's
+ * own process (even set-id); else root; else the caller's effective uid
+ * equals the target's effective, real and saved uids, every gid of the
+ * target (effective, supplementary, real, saved) is in the caller's group
+ * set, and the target is not set-id (P_SUGID, after a set-id exec).  Detaching drops the
  * process's queued records (counted as cleared): nothing is taken for
- * writing to a target after it was detached.  CLEARFILE also drops every
- * queued record for that target.  SET to a different target drops the
+ * writing to a target after it was detached.  CLEARFILE detaches the
+ * processes on that target the caller may change and drops their
+ * records still queued for it; other processes' records stay queued and
+ * are written.  A record dropped unwritten marks its process's next
+ * record KTR_DROP (a detach forgets the mark).  SET to a different target drops the
  * process's events still being posted for the old one.
  * Returns 0; EINVAL (bad ops or facilities, no facility with SET/CLEAR,
  * NULL target where one is needed, pid 0 except with CLEARFILE, which

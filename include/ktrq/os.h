@@ -172,7 +172,8 @@ struct ktrq_os {
 	 * The loader-tunable analogue: look up the start-time setting
 	 * `name` (for the pthread backend, the environment variable of
 	 * that name).  Returns 0 and stores the value, ENOENT when unset,
-	 * or EINVAL when set but not a decimal integer in range.
+	 * or EINVAL when set but not a decimal integer in range (an
+	 * optional '-' then digits, nothing else: "+7" and " 7" are EINVAL).
 	 */
 	int	(*tunable)(void *cookie, const char *name, long long *valuep);
 };

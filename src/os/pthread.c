@@ -447,8 +447,11 @@ pos_tunable(void *cookie, const char *name, long long *valuep)
 		return (EINVAL);
 	if ((s = getenv(name)) == NULL)
 		return (ENOENT);
-	/* Digits with an optional sign, nothing else (no blanks). */
-	if (*s != '-' && *s != '+' && (*s < '0' || *s > '9'))
+	/*
+	 * Digits with an optional '-', nothing else: no blanks and no '+'
+	 * (strtoll would take "+7" as 7; a setting written so is a typo).
+	 */
+	if (s[*s == '-'] < '0' || s[*s == '-'] > '9')
 		return (EINVAL);
 	saved = errno;		/* the layer never sets errno */
 	errno = 0;

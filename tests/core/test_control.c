@@ -266,6 +266,92 @@ t_clearfile(void **state)
 }
 
 /*
+ * A CLEARFILE touches only processes the caller may change: root traces
+ * pid 1 to the file with 50 records queued behind one being written; a
+ * uid-1000 CLEARFILE of the file fails with EPERM and drops none of them,
+ * pid 1 stays attached, and all 52 records land with no KTR_DROP mark.
+ */
+static void
+t_clearfile_eperm_keeps_queued(void **state)
+{
+	struct fx *fx = *state;
+	struct ktrq_stats st;
+	struct trace tr;
+	struct gate *g;
+	size_t i;
+	int n;
+
+	g = gate_create(fx->w->inner, fx->t1);
+	h_trace(fx->tr, g->target, KTRFAC_ALL, PID_R);
+	assert_int_equal(h_sys(fx->tr, 1, 0, 0), 0);
+	gate_wait_waiting(g, 1);
+	for (n = 1; n <= 50; n++)
+		assert_int_equal(h_sys(fx->tr, 1, (uint64_t)n, 0), 0);
+	assert_int_equal(ktrq_ktrace(fx->tu, g->target, KTROP_CLEARFILE, 0,
+	    PID_U), EPERM);
+	assert_int_equal(point(fx->tr), 1);
+	assert_int_equal(h_sys(fx->tr, 1, 51, 0), 0);
+	gate_open(g);
+	assert_int_equal(ktrq_proc_exit(fx->pr), 0);	/* drains */
+	h_assert_quiet(fx->k);
+	st = h_stats(fx->k);
+	assert_true(st.dropped_cleared == 0);
+	assert_true(st.written == 52);
+	trace_of(fx->t1, &tr);
+	assert_int_equal(tr.n, 52);
+	for (i = 0; i < tr.n; i++) {
+		assert_int_equal(tr.r[i].drop, 0);
+		assert_true(tr.r[i].u.syscall.args[0] == i);
+	}
+	trace_free(&tr);
+	ktrq_target_rele(g->target);
+}
+
+/*
+ * Records dropped while their process stays traced mark its next record
+ * KTR_DROP: pid 10 queues 5 records for F, moves to G; root's CLEARFILE
+ * of F drops the 5; pid 10's next record, on G, carries the mark.  A
+ * synchronous genio of root's, queued behind the 5, returns only once
+ * the worker went past them.
+ */
+static void
+t_clearfile_marks_drop(void **state)
+{
+	struct fx *fx = *state;
+	struct ktrq_stats st;
+	struct trace tr;
+	struct gate *g;
+	int n;
+
+	g = gate_create(fx->w->inner, fx->t1);
+	h_trace(fx->tr, g->target, KTRFAC_ALL, PID_R);
+	assert_int_equal(h_sys(fx->tr, 1, 0, 0), 0);
+	gate_wait_waiting(g, 1);
+	h_trace(fx->tu, g->target, KTRFAC_ALL, PID_U);
+	for (n = 1; n <= 5; n++)
+		assert_int_equal(h_sys(fx->tu, 1, (uint64_t)n, 0), 0);
+	h_trace(fx->tu, fx->t2, KTRFAC_ALL, PID_U);
+	assert_int_equal(ktrq_ktrace(fx->tr, g->target, KTROP_CLEARFILE, 0,
+	    PID_R), 0);
+	h_trace(fx->tr, fx->t1, KTRFAC_ALL, PID_R);
+	gate_open(g);
+	assert_int_equal(ktrq_genio(fx->tr, 1, 1, "x", 1), 0);
+	assert_int_equal(h_sys(fx->tu, 1, 6, 0), 0);
+	assert_int_equal(h_sys(fx->tu, 1, 7, 0), 0);
+	assert_int_equal(ktrq_proc_exit(fx->pu), 0);	/* drains */
+	assert_int_equal(ktrq_proc_exit(fx->pr), 0);
+	h_assert_quiet(fx->k);
+	st = h_stats(fx->k);
+	assert_true(st.dropped_cleared == 5);
+	trace_of(fx->t2, &tr);
+	assert_int_equal(tr.n, 2);
+	assert_int_equal(tr.r[0].drop, 1);
+	assert_int_equal(tr.r[1].drop, 0);
+	trace_free(&tr);
+	ktrq_target_rele(g->target);
+}
+
+/*
  *                  x(19)
  *          /         |         \
  *      y(25)      top(20)      y2(28)
@@ -482,13 +568,13 @@ t_canset(void **state)
 	    &p), 0);
 	assert_int_equal(ktrq_ktrace(fx->tu, fx->t1, KTROP_SET,
 	    KTRFAC_SYSCALL, 61), EPERM);
-	/* Its effective uid does not matter, its real one does. */
+	/* Its effective uid matters too (FreeBSD 2002, p_candebug). */
 	cr = h_cred(1000);
-	cr.uid = 3000;
+	cr.uid = 0;
 	assert_int_equal(ktrq_proc_create(fx->k, 62, NULL, 62, "eff", &cr,
 	    &p), 0);
 	assert_int_equal(ktrq_ktrace(fx->tu, fx->t1, KTROP_SET,
-	    KTRFAC_SYSCALL, 62), 0);
+	    KTRFAC_SYSCALL, 62), EPERM);
 	/* Root may trace all of them. */
 	assert_int_equal(ktrq_ktrace(fx->tr, fx->t1, KTROP_SET,
 	    KTRFAC_SYSCALL, 60), 0);
@@ -660,6 +746,8 @@ main(void)
 		T(t_set_clear),
 		T(t_set_switches_target),
 		T(t_clearfile),
+		T(t_clearfile_eperm_keeps_queued),
+		T(t_clearfile_marks_drop),
 		T(t_descend),
 		T(t_pgrp),
 		T(t_inherit),

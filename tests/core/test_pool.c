@@ -106,7 +106,7 @@ static void
 t_tunable(void **state)
 {
 	static const char *const bad[] = { "abc", "", "0", "-3", "1000001",
-	    "12x", "99999999999999999999" };
+	    "12x", "99999999999999999999", "+7", " 7", "7 " };
 	struct fx *fx = *state;
 	struct ktrq *k;
 	size_t i;

@@ -193,8 +193,9 @@ t_genio_write_fails(void **state)
 
 /*
  * A failure part-way through a record (fail_after_bytes inside the
- * second record): the policy runs once, and the partial record is the
- * target's business -- the counters still balance.
+ * second record): the policy runs once, the counters balance, and the
+ * inner target holds the first record alone -- a record that does not
+ * fit is rolled back whole, as IO_UNIT does, so the trace reads back.
  */
 static void
 t_fail_mid_record(void **state)
@@ -205,6 +206,7 @@ t_fail_mid_record(void **state)
 	struct ktrq_thread *td;
 	struct ktrq_stats st;
 	struct logcap log;
+	struct trace tr;
 	struct gate *g;
 	struct wrap *w;
 	struct ktrq *k;
@@ -240,7 +242,10 @@ t_fail_mid_record(void **state)
 	assert_true(st.dropped_cleared == 4);
 	assert_int_equal(logcap_count(&log, failmsg(EFBIG)), 1);
 	(void)ktrq_memtarget_data(mf, &len);
-	assert_int_equal(len, KTRQ_REC_HDR_V1_SIZE + 24 + 10);
+	assert_int_equal(len, KTRQ_REC_HDR_V1_SIZE + 24);
+	trace_of(mf, &tr);
+	assert_int_equal(tr.n, 1);
+	trace_free(&tr);
 	assert_int_equal(ktrq_destroy(k), 0);
 	ktrq_target_rele(g->target);
 	ktrq_target_rele(ft);
@@ -332,6 +337,93 @@ t_short_writes(void **state)
 	assert_int_equal(ktrq_os_pth_destroy(os), 0);
 }
 
+/*
+ * Transient errors: a target that fails each record's first `nfail`
+ * calls with EINTR, then EAGAIN alternately, and then accepts.  Up to
+ * KTRQ_TARGET_RETRIES failures per record are retried and the record is
+ * written whole; one more and the write-error policy runs.
+ */
+struct flaky {
+	pthread_mutex_t	 lock;
+	int		 nfail;		/* per record */
+	int		 left;		/* failures left for this record */
+	unsigned	 calls;
+};
+
+static int
+flaky_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
+    const struct ktrq_cred *cred, size_t *donep)
+{
+	struct flaky *f = arg;
+	int fail;
+
+	pthread_mutex_lock(&f->lock);
+	f->calls++;
+	if ((fail = f->left > 0) != 0)
+		f->left--;
+	else
+		f->left = f->nfail;	/* the next record fails again */
+	pthread_mutex_unlock(&f->lock);
+	if (fail)
+		return ((f->calls & 1) ? EINTR : EAGAIN);
+	return (null_write(arg, iov, iovcnt, cred, donep));
+}
+
+static void
+run_flaky(int nfail, uint64_t *written, uint64_t *errors, unsigned *calls)
+{
+	static const struct ktrq_target_ops ops = { .write = flaky_write };
+	struct ktrq_target *t;
+	struct ktrq_proc *p;
+	struct ktrq_thread *td;
+	struct ktrq_stats st;
+	struct logcap log;
+	struct flaky f;
+	struct wrap *w;
+	struct ktrq *k;
+
+	memset(&f, 0, sizeof(f));
+	pthread_mutex_init(&f.lock, NULL);
+	f.nfail = f.left = nfail;
+	w = wrap_create();
+	logcap_init(&log);
+	k = h_instance(&w->os, 8, 0, &log);
+	assert_int_equal(ktrq_target_create(w->inner, &ops, &f, &t), 0);
+	p = h_proc(k, PID_A, NULL, PID_A, "a", 1000);
+	td = h_thread(p, 1);
+	h_trace(td, t, KTRFAC_ALL, PID_A);
+	assert_int_equal(h_sys(td, CODE, 1, 0), 0);
+	assert_int_equal(ktrq_proc_exit(p), 0);
+	h_assert_quiet(k);
+	st = h_stats(k);
+	*written = st.written;
+	*errors = st.write_errors;
+	*calls = f.calls;
+	assert_int_equal(ktrq_destroy(k), 0);
+	ktrq_target_rele(t);
+	logcap_fini(&log);
+	wrap_destroy(w);
+	pthread_mutex_destroy(&f.lock);
+}
+
+static void
+t_transient_retried(void **state)
+{
+	uint64_t written, errors;
+	unsigned calls;
+
+	(void)state;
+	run_flaky(1, &written, &errors, &calls);
+	assert_true(written == 1 && errors == 0);
+	assert_int_equal(calls, 2);
+	run_flaky(KTRQ_TARGET_RETRIES, &written, &errors, &calls);
+	assert_true(written == 1 && errors == 0);
+	assert_int_equal(calls, KTRQ_TARGET_RETRIES + 1);
+	run_flaky(KTRQ_TARGET_RETRIES + 1, &written, &errors, &calls);
+	assert_true(written == 0 && errors == 1);
+	assert_int_equal(calls, KTRQ_TARGET_RETRIES + 1);
+}
+
 int
 main(void)
 {
@@ -340,6 +432,7 @@ main(void)
 		cmocka_unit_test(t_genio_write_fails),
 		cmocka_unit_test(t_fail_mid_record),
 		cmocka_unit_test(t_short_writes),
+		cmocka_unit_test(t_transient_retried),
 	};
 
 	return (cmocka_run_group_tests_name("core_write_error", tests, NULL,

@@ -31,15 +31,16 @@ static const struct contract_backend pthread_backend = {
 };
 
 /*
- * l. tunable reads the environment; only whole decimal integers in range
- * are values.  Single-threaded: setenv races with nothing.
+ * l. tunable reads the environment; only whole decimal integers in range,
+ * an optional '-' then digits, are values ("+7" is not).  Single-threaded: setenv races with nothing.
  */
 
 static void
 t_tunable(void **state)
 {
 	static const char *const bad[] = { "12x", "", "x12",
-	    "99999999999999999999", "-99999999999999999999" };
+	    "99999999999999999999", "-99999999999999999999", "+7", "+-7",
+	    " 7" };
 	struct contract *c = *state;
 	struct ktrq_os *os = c->os;
 	long long v;

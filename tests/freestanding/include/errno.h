@@ -13,6 +13,7 @@
 #define	ESRCH		3
 #define	EIO		5
 #define	ENXIO		6
+#define	EINTR		4
 #define	EAGAIN		11
 #define	ENOMEM		12
 #define	EBUSY		16
