@@ -11,6 +11,8 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "sim_impl.h"
 
@@ -132,4 +134,27 @@ sim_fault(struct sim *s, enum sim_fault f, const char *site)
 	if (!s->fault_on[f])
 		return (0);
 	return (sim_chance(s, SIM_CH_FAULT, s->p.fault_fire_permille, site));
+}
+
+int
+sim_fault_named(struct sim *s, const char *name)
+{
+	struct sim_nfault *f, *nf;
+	size_t i;
+
+	for (i = 0; i < s->nnfaults; i++)
+		if (strcmp(s->nfaults[i].name, name) == 0)
+			break;
+	if (i == s->nnfaults) {
+		if ((nf = realloc(s->nfaults, (i + 1) * sizeof(*nf))) == NULL ||
+		    (s->nfaults = nf, nf[i].name = strdup(name)) == NULL)
+			sim__abort(s, SIM_PANIC, "out of memory naming a fault");
+		nf[i].on = sim_chance(s, SIM_CH_FAULT_ON,
+		    s->p.fault_enable_permille, name);
+		s->nnfaults++;
+	}
+	f = &s->nfaults[i];
+	if (!f->on)
+		return (0);
+	return (sim_chance(s, SIM_CH_FAULT, s->p.fault_fire_permille, name));
 }

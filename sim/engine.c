@@ -290,6 +290,13 @@ sim__yield(struct sim *s)
 }
 
 void
+sim_yield(struct sim *s)
+{
+
+	sim__yield(s);
+}
+
+void
 sim__abort(struct sim *s, enum sim_status st, const char *msg)
 {
 	struct sim_thread *me = s->cur;
@@ -798,6 +805,9 @@ sim_destroy(struct sim *s)
 		sim_mtx_destroy(s, s->mutexes);
 	}
 	s->strat->destroy(s->strat_state);
+	while (s->nnfaults > 0)
+		free(s->nfaults[--s->nnfaults].name);
+	free(s->nfaults);
 	sim_schedule_fini(&s->recorded);
 	free(s);
 }

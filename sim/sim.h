@@ -36,7 +36,7 @@
 #include "ktrq/os.h"
 
 #define	SIM_SCHEDULE_VERSION	1
-#define	SIM_MAXTHREADS		64
+#define	SIM_MAXTHREADS		2048
 
 /* What a choice point decides.  Values are in [0, n). */
 enum sim_choice {
@@ -152,6 +152,16 @@ uint64_t sim_choose(struct sim *, enum sim_choice, uint64_t n,
 int	sim_chance(struct sim *, enum sim_choice, unsigned permille,
 	    const char *site);
 int	sim_fault(struct sim *, enum sim_fault, const char *site);
+
+/*
+ * A fault site named by the program (ktrq_sim_fault): switched on per
+ * run with fault_enable_permille at first use, fires with
+ * fault_fire_permille.
+ */
+int	sim_fault_named(struct sim *, const char *name);
+
+/* A scheduling point from the running simulated thread. */
+void	sim_yield(struct sim *);
 
 /* Allow layer alloc faults from now on (after a scenario's set-up). */
 void	sim_arm_faults(struct sim *, int on);

@@ -87,6 +87,11 @@ const struct sim_strategy *sim__strategy(enum sim_strategy_kind);
 uint64_t sim__rng_next(uint64_t *state);
 uint64_t sim__rng_below(uint64_t *state, uint64_t n);
 
+struct sim_nfault {
+	char			*name;
+	int			 on;
+};
+
 struct sim {
 	struct ktrq_os		 os;
 	struct sim_params	 p;
@@ -104,6 +109,8 @@ struct sim {
 	uint64_t		 sleep_seq;
 	int			 faults_armed;
 	signed char		 fault_on[SIM_FAULT_NSITES]; /* -1: undecided */
+	struct sim_nfault	*nfaults;	/* named sites, first-use order */
+	size_t			 nnfaults;
 
 	/* Decisions: recorded always, replayed when `replay` is set. */
 	struct sim_schedule	 recorded;
