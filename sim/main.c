@@ -883,10 +883,14 @@ cmd_sweep(const struct cli *c)
 	memset(&o, 0, sizeof(o));
 	if ((error = build_params(c, &o.sp, &o.simp)) != 0)
 		return (error);
-	if (parse_pair(c->str[O_SEEDS], ':', &a, &b) != 0 || a > b ||
-	    (a == 0 && b == UINT64_MAX))
+	if (parse_pair(c->str[O_SEEDS], ':', &a, &b) != 0 || a > b)
 		return (bad("--seeds: '%s' is not A:B with A <= B",
 		    c->str[O_SEEDS]));
+	/* The count of 0:2^64-1 is 2^64, one more than a uint64_t holds. */
+	if (a == 0 && b == UINT64_MAX)
+		return (bad("--seeds: 0:%" PRIu64 " is 2^64 seeds, more than "
+		    "a sweep can count; at most 2^64-1 (e.g. 1:%" PRIu64 ")",
+		    b, b));
 	o.first = a;
 	o.last = b;
 	o.nshards = 1;

@@ -162,6 +162,9 @@ usage() {
 	done
 	expect_rc 0 "$SIM" --help
 	grep -q '^usage: ktrq-sim' out || die "--help: no usage on stdout"
+	# Every seed is 2^64 of them: said so, not "A > B".
+	expect_rc 2 "$SIM" sweep --seeds 0:18446744073709551615
+	grep -q '2^64 seeds' err || die "--seeds 0:2^64-1: wrong message"
 }
 
 unwritable() {
