@@ -117,7 +117,7 @@ usage(FILE *f)
 "                    [--timeline F] [--schedule-out F] [--json]\n"
 "       ktrq-sim sweep [--scenario NAME] --seeds A:B [--jobs N]\n"
 "                    [--shard I/N] [--stop-on-fail] [options] [--json]\n"
-"       ktrq-sim replay FILE [--vehicle V] [--trace-out F] [--timeline F]\n"
+"       ktrq-sim replay FILE|- [--vehicle V] [--trace-out F] [--timeline F]\n"
 "                    [--schedule-out F] [--json]\n"
 "       ktrq-sim selfcheck [--scenario NAME] [--seed N] [options] [--json]\n"
 "       ktrq-sim list [--json]\n"

@@ -233,29 +233,59 @@ sim_schedule_save(const struct sim_schedule *sc, const char *path)
 	return (error);
 }
 
+/* All of f (a file or a pipe), NUL-terminated, at most 64 MiB. */
+static char *
+read_all(FILE *f)
+{
+	char *text, *nt;
+	size_t len, cap, n;
+
+	len = 0;
+	cap = 4096;
+	if ((text = malloc(cap)) == NULL)
+		return (NULL);
+	while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (len + 1 < cap)
+			continue;
+		if (cap >= (64U << 20) || (nt = realloc(text, cap * 2)) == NULL) {
+			free(text);
+			return (NULL);
+		}
+		text = nt;
+		cap *= 2;
+	}
+	if (ferror(f)) {
+		free(text);
+		return (NULL);
+	}
+	text[len] = '\0';
+	return (text);
+}
+
+/* `path` "-" is the standard input. */
 int
 sim_schedule_load(const char *path, struct sim_schedule *out, char *err,
     size_t errlen)
 {
 	char *text;
-	long len;
 	FILE *f;
 	int error;
 
-	if ((f = fopen(path, "r")) == NULL) {
+	if (strcmp(path, "-") == 0)
+		f = stdin;
+	else if ((f = fopen(path, "r")) == NULL) {
 		error = errno;
 		snprintf(err, errlen, "%s: cannot open", path);
 		return (error);
 	}
-	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
-	    len > (64L << 20) || fseek(f, 0, SEEK_SET) != 0 ||
-	    (text = malloc((size_t)len + 1)) == NULL) {
+	text = read_all(f);
+	if (f != stdin)
 		fclose(f);
+	if (text == NULL) {
 		snprintf(err, errlen, "%s: cannot read", path);
 		return (EIO);
 	}
-	text[fread(text, 1, (size_t)len, f)] = '\0';
-	fclose(f);
 	error = sim_schedule_parse(text, out, err, errlen);
 	free(text);
 	return (error);

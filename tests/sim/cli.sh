@@ -72,6 +72,10 @@ replay() {
 	    die "replay trace hash '$got', want '$want'"
 	[ "$(field "schedule hash" out)" = "$wsched" ] ||
 	    die "replay schedule hash differs"
+	# "-" is the standard input.
+	expect_rc 0 "$SIM" replay - <s.sched
+	[ "$(field "trace hash" out)" = "$want (matches the recorded run)" ] ||
+	    die "replay from stdin differs"
 }
 
 # The decisions do not depend on how threads are carried.
