@@ -8,7 +8,7 @@
  *		the CLI's defaults (random strategy, BUGGIFY faults 1/4):
  *		oracle, event log and schedule text included, as a sweep
  *		pays them;
- *   minimal	the core alone under sim_run(): an instance with a pool
+ *   minimal	the core alone under ktrq_sim__run(): an instance with a pool
  *		of 4, one traced process, two layer threads posting one
  *		syscall each, the worker, exit and destroy -- about 73
  *		scheduling points (the fewest a whole life of the core
@@ -55,7 +55,7 @@ static void
 min_root(void *arg)
 {
 	struct minrun *mr = arg;
-	const struct ktrq_os *os = sim_os(mr->s);
+	const struct ktrq_os *os = ktrq_sim__os(mr->s);
 	struct ktrq_os_thread *th[2];
 	struct minposter mp[2];
 	struct ktrq_config cf;
@@ -113,11 +113,11 @@ run_one(const char *scenario, enum sim_vehicle_kind vehicle, uint64_t seed,
 	struct scn_outcome out;
 	struct sim_params simp;
 	struct scn_params sp;
-	struct sim_result res;
+	struct ktrq_sim__result res;
 	struct minrun mr;
 	int ok;
 
-	sim_params_init(&simp);
+	ktrq_sim__params_init(&simp);
 	simp.vehicle = vehicle;
 	simp.seed = seed;
 	if (scenario != NULL) {
@@ -131,13 +131,13 @@ run_one(const char *scenario, enum sim_vehicle_kind vehicle, uint64_t seed,
 		return (ok ? 0 : -1);
 	}
 	memset(&mr, 0, sizeof(mr));
-	if (sim_create(&simp, NULL, &mr.s) != 0)
+	if (ktrq_sim__create(&simp, NULL, &mr.s) != 0)
 		return (-1);
 	if (switches != NULL)
-		sim_set_tracer(mr.s, count_switch, switches);
-	(void)sim_run(mr.s, min_root, &mr);
-	sim_result(mr.s, &res);
-	sim_destroy(mr.s);
+		ktrq_sim__set_tracer(mr.s, count_switch, switches);
+	(void)ktrq_sim__run(mr.s, min_root, &mr);
+	ktrq_sim__result(mr.s, &res);
+	ktrq_sim__destroy(mr.s);
 	*steps += res.steps;
 	*decisions += res.decisions;
 	return (res.status == SIM_OK && !mr.failed ? 0 : -1);
@@ -166,7 +166,7 @@ switches_of(const char *scenario, enum sim_vehicle_kind vehicle)
 		(void)run_one(NULL, vehicle, 1, &steps, &dec, &n);
 		return (n);
 	}
-	sim_params_init(&simp);
+	ktrq_sim__params_init(&simp);
 	simp.vehicle = vehicle;
 	simp.seed = 1;
 	memset(&hooks, 0, sizeof(hooks));

@@ -161,7 +161,7 @@ main(int argc, char **argv)
 
 	/* The schedule must replay to the same run before it is handed out. */
 	if (out.schedule == NULL ||
-	    sim_schedule_parse(out.schedule, &sc, err, sizeof(err)) != 0 ||
+	    ktrq_sim__schedule_parse(out.schedule, &sc, err, sizeof(err)) != 0 ||
 	    scn_params_from_schedule(&sc, &rsp, &rsimp, err, sizeof(err)) !=
 	    0) {
 		fprintf(stderr, "crash-to-schedule: the recorded schedule does "
@@ -228,7 +228,7 @@ main(int argc, char **argv)
 	error = out.ok ? 0 : 1;
 	if (!same)
 		error = 2;
-	sim_schedule_fini(&sc);
+	ktrq_sim__schedule_fini(&sc);
 	scn_outcome_fini(&out);
 	scn_outcome_fini(&rout);
 	free(data);

@@ -250,7 +250,7 @@ bad(struct ctl *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(c->fail + n, sizeof(c->fail) - (size_t)n, fmt, ap);
 	va_end(ap);
-	sim_fail(c->s, c->fail);
+	ktrq_sim__fail(c->s, c->fail);
 }
 
 /* `got` must be one of the n values that follow. */
@@ -1138,7 +1138,7 @@ op_arm(struct ctl *c)
 {
 
 	c->armed = u8(c) & 1;
-	sim_arm_faults(c->s, c->armed);
+	ktrq_sim__arm_faults(c->s, c->armed);
 	logf_(c, "arm faults %d\n", c->armed);
 }
 
@@ -1432,7 +1432,7 @@ root(void *arg)
 		}
 	}
 	c->opname = "teardown";
-	sim_arm_faults(c->s, 0);
+	ktrq_sim__arm_faults(c->s, 0);
 	c->armed = 0;
 	quiesce(c);
 	stats_quiet(c, "quiescent at the end");
@@ -1473,7 +1473,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t none[HDR_LEN];
 	struct sim_params simp;
-	struct sim_result res;
+	struct ktrq_sim__result res;
 	struct ctl *c;
 	enum sim_status status;
 
@@ -1483,7 +1483,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c->log[0] = '\0';
 	c->in = size != 0 ? data : none;
 	c->len = size;
-	sim_params_init(&simp);
+	ktrq_sim__params_init(&simp);
 #ifdef FUZZ_TSAN
 	simp.vehicle = SIM_VEHICLE_PTHREAD;
 #else
@@ -1497,12 +1497,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	simp.fault_enable_permille = size > 2 ? data[2] * 1000u / 255u : 0;
 	simp.fault_fire_permille = size > 3 ? data[3] * 1000u / 255u : 0;
 	simp.max_steps = 2000000;
-	if (sim_create(&simp, NULL, &c->s) != 0)
+	if (ktrq_sim__create(&simp, NULL, &c->s) != 0)
 		abort();
-	c->os = sim_os(c->s);
-	status = sim_run(c->s, root, c);
+	c->os = ktrq_sim__os(c->s);
+	status = ktrq_sim__run(c->s, root, c);
 	fuzz_fix_asan_stack();
-	sim_result(c->s, &res);
+	ktrq_sim__result(c->s, &res);
 	if (status != SIM_OK || res.alloc_live != 0) {
 		fprintf(stderr, "\n==== fuzz_control: calls made:\n%s", c->log);
 		if (status == SIM_OK)
@@ -1518,7 +1518,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (getenv("FUZZ_CONTROL_LOG") != NULL)
 		fprintf(stderr, "==== fuzz_control: %zu bytes, calls made:\n%s",
 		    size, c->log);
-	sim_destroy(c->s);
+	ktrq_sim__destroy(c->s);
 	free(c->log);
 	free(c);
 	return (0);

@@ -6,7 +6,7 @@
 #define KTRQ_FUZZ_UTIL_H
 
 /*
- * Call on the OS thread that ran sim_run(), after it returned.  Under
+ * Call on the OS thread that ran ktrq_sim__run(), after it returned.  Under
  * AddressSanitizer it re-asserts ASan's idea of this thread's stack (a
  * fiber "switch" to the stack it is on).  The fiber vehicle once
  * announced every switch back to simulated thread 1 with an empty stack,

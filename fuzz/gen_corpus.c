@@ -87,7 +87,7 @@ save(const char *target, const char *name, const struct buf *b)
 
 /* ---- fuzz_order ---- */
 
-/* The bytes sim_choose reads for a choice of n options (choose.c). */
+/* The bytes ktrq_sim__choose reads for a choice of n options (choose.c). */
 static void
 put_choice(struct buf *b, uint64_t n, uint64_t v)
 {
@@ -120,7 +120,7 @@ order_seed(const char *name, const uint8_t hdr[ORDER_HDR_LEN],
 	error = scn_run(&sp, &simp, NULL, NULL, &live);
 	fuzz_fix_asan_stack();
 	if (error != 0 ||
-	    sim_schedule_parse(live.schedule, &sc, err, sizeof(err)) != 0) {
+	    ktrq_sim__schedule_parse(live.schedule, &sc, err, sizeof(err)) != 0) {
 		fprintf(stderr, "gen_corpus: %s: run failed\n", name);
 		exit(2);
 	}
@@ -139,7 +139,7 @@ order_seed(const char *name, const uint8_t hdr[ORDER_HDR_LEN],
 		failures++;
 	}
 	save("fuzz_order", name, &b);
-	sim_schedule_fini(&sc);
+	ktrq_sim__schedule_fini(&sc);
 	scn_outcome_fini(&live);
 	scn_outcome_fini(&bytes);
 	free(b.p);
@@ -196,7 +196,7 @@ reader_trace(const char *name, int procs, int threads, int events,
 	sp.sync_permille = sync;
 	sp.fault_permille = faults;
 	sp.genio_copy = copy;
-	sim_params_init(&simp);
+	ktrq_sim__params_init(&simp);
 	simp.vehicle = SIM_VEHICLE_FIBER;
 	/* The first seed from `seed` on whose trace is not empty. */
 	for (simp.seed = seed;; simp.seed++) {

@@ -28,7 +28,7 @@ order_decode(const uint8_t *data, size_t size, enum sim_vehicle_kind vehicle,
 	uint8_t flags;
 
 	(void)scn_params_init(sp, "chaos");
-	sim_params_init(simp);
+	ktrq_sim__params_init(simp);
 	simp->vehicle = vehicle;
 	simp->seed = 0;			/* unused: the bytes decide */
 	simp->max_steps = ORDER_MAX_STEPS;

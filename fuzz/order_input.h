@@ -26,7 +26,7 @@
  *
  * Past the end of the input the run reads ORDER_TAIL bytes of 0xff, and
  * only then the simulator's zeros.  At 0 every chance of p > 0 permille
- * says yes (sim_chance: choose(1000) < p), so an input that ends early
+ * says yes (ktrq_sim__chance: choose(1000) < p), so an input that ends early
  * would otherwise wake a sleeper spuriously at every scheduling point:
  * the lowest thread, picked at 0, can be woken, re-check its predicate
  * and sleep again until the step limit -- a livelock of the input's

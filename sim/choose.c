@@ -11,6 +11,8 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "sim_impl.h"
 
@@ -27,7 +29,7 @@ kind_name(unsigned kind)
 }
 
 uint64_t
-sim__record(struct sim *s, enum sim_choice kind, uint64_t n, uint64_t v,
+ktrq_sim__record(struct sim *s, enum sim_choice kind, uint64_t n, uint64_t v,
     const char *site)
 {
 	struct sim_decision d;
@@ -38,8 +40,8 @@ sim__record(struct sim *s, enum sim_choice kind, uint64_t n, uint64_t v,
 	d.kind = (uint8_t)kind;
 	d.n = n;
 	d.value = v;
-	if (sim_schedule_append(&s->recorded, &d) != 0)
-		sim__abort(s, SIM_PANIC, "out of memory recording a decision");
+	if (ktrq_sim__schedule_append(&s->recorded, &d) != 0)
+		ktrq_sim__abort(s, SIM_PANIC, "out of memory recording a decision");
 	w[0] = kind;
 	w[1] = n;
 	w[2] = v;
@@ -63,7 +65,7 @@ replay_next(struct sim *s, enum sim_choice kind, uint64_t n, const char *site)
 		    "decisions, but at step %" PRIu64 " thread %d \"%s\" asks "
 		    "a %s choice of %" PRIu64 " at %s", s->replay->n, s->steps,
 		    s->cur->id, s->cur->name, kind_name(kind), n, site);
-		sim__abort(s, SIM_REPLAY_MISMATCH, msg);
+		ktrq_sim__abort(s, SIM_REPLAY_MISMATCH, msg);
 	}
 	d = &s->replay->d[s->replay_pos];
 	if (d->kind != kind || d->n != n || d->value >= n) {
@@ -72,10 +74,10 @@ replay_next(struct sim *s, enum sim_choice kind, uint64_t n, const char *site)
 		    PRIu64 ", but thread %d \"%s\" asks a %s choice of %" PRIu64
 		    " at %s", s->replay_pos, s->steps, kind_name(d->kind),
 		    d->n, s->cur->id, s->cur->name, kind_name(kind), n, site);
-		sim__abort(s, SIM_REPLAY_MISMATCH, msg);
+		ktrq_sim__abort(s, SIM_REPLAY_MISMATCH, msg);
 	}
 	s->replay_pos++;
-	return (sim__record(s, kind, n, d->value, site));
+	return (ktrq_sim__record(s, kind, n, d->value, site));
 }
 
 /* A fuzzer's bytes as choices: just enough bytes for n options. */
@@ -94,7 +96,7 @@ bytes_next(struct sim *s, uint64_t n)
 }
 
 uint64_t
-sim_choose(struct sim *s, enum sim_choice kind, uint64_t n, const char *site)
+ktrq_sim__choose(struct sim *s, enum sim_choice kind, uint64_t n, const char *site)
 {
 
 	if (n <= 1)
@@ -104,12 +106,12 @@ sim_choose(struct sim *s, enum sim_choice kind, uint64_t n, const char *site)
 	/* Past the fuzzer's bytes, the seed goes on (a 0 forever would
 	 * say yes to every chance: a spurious wakeup at every step). */
 	if (s->p.choice_bytes != NULL && s->bytes_pos < s->p.choice_len)
-		return (sim__record(s, kind, n, bytes_next(s, n), site));
-	return (sim__record(s, kind, n, sim__rng_below(&s->rng, n), site));
+		return (ktrq_sim__record(s, kind, n, bytes_next(s, n), site));
+	return (ktrq_sim__record(s, kind, n, ktrq_sim__rng_below(&s->rng, n), site));
 }
 
 int
-sim_chance(struct sim *s, enum sim_choice kind, unsigned permille,
+ktrq_sim__chance(struct sim *s, enum sim_choice kind, unsigned permille,
     const char *site)
 {
 
@@ -117,19 +119,42 @@ sim_chance(struct sim *s, enum sim_choice kind, unsigned permille,
 		return (0);
 	if (permille >= 1000)
 		return (1);
-	return (sim_choose(s, kind, 1000, site) < permille);
+	return (ktrq_sim__choose(s, kind, 1000, site) < permille);
 }
 
 int
-sim_fault(struct sim *s, enum sim_fault f, const char *site)
+ktrq_sim__fault(struct sim *s, enum ktrq_sim__fault f, const char *site)
 {
 
 	if (f >= SIM_FAULT_NSITES)
 		return (0);
 	if (s->fault_on[f] < 0)
-		s->fault_on[f] = (signed char)sim_chance(s, SIM_CH_FAULT_ON,
+		s->fault_on[f] = (signed char)ktrq_sim__chance(s, SIM_CH_FAULT_ON,
 		    s->p.fault_enable_permille, site);
 	if (!s->fault_on[f])
 		return (0);
-	return (sim_chance(s, SIM_CH_FAULT, s->p.fault_fire_permille, site));
+	return (ktrq_sim__chance(s, SIM_CH_FAULT, s->p.fault_fire_permille, site));
+}
+
+int
+ktrq_sim__fault_named(struct sim *s, const char *name)
+{
+	struct sim_nfault *f, *nf;
+	size_t i;
+
+	for (i = 0; i < s->nnfaults; i++)
+		if (strcmp(s->nfaults[i].name, name) == 0)
+			break;
+	if (i == s->nnfaults) {
+		if ((nf = realloc(s->nfaults, (i + 1) * sizeof(*nf))) == NULL ||
+		    (s->nfaults = nf, nf[i].name = strdup(name)) == NULL)
+			ktrq_sim__abort(s, SIM_PANIC, "out of memory naming a fault");
+		nf[i].on = ktrq_sim__chance(s, SIM_CH_FAULT_ON,
+		    s->p.fault_enable_permille, name);
+		s->nnfaults++;
+	}
+	f = &s->nfaults[i];
+	if (!f->on)
+		return (0);
+	return (ktrq_sim__chance(s, SIM_CH_FAULT, s->p.fault_fire_permille, name));
 }

@@ -11,7 +11,7 @@
  * deadline is pending either, every thread is stuck: a deadlock, reported
  * with what each thread waits on.
  *
- * Thread 1 is the caller of sim_run.  The run ends when thread 1's
+ * Thread 1 is the caller of ktrq_sim__run.  The run ends when thread 1's
  * function has returned and every other thread has finished -- or on a
  * failure, which abandons the other threads and returns to thread 1
  * (through root_jmp when thread 1 was itself deep inside the code under
@@ -31,7 +31,7 @@
 /* ---- reporting ---- */
 
 void
-sim__trace(struct sim *s, enum sim_ev ev, struct sim_thread *t,
+ktrq_sim__trace(struct sim *s, enum sim_ev ev, struct sim_thread *t,
     const char *what)
 {
 
@@ -42,7 +42,7 @@ sim__trace(struct sim *s, enum sim_ev ev, struct sim_thread *t,
 
 /* Channels are named by first appearance: addresses differ per run. */
 int
-sim__chan_index(struct sim *s, const void *chan)
+ktrq_sim__chan_index(struct sim *s, const void *chan)
 {
 	int i;
 
@@ -55,7 +55,7 @@ sim__chan_index(struct sim *s, const void *chan)
 }
 
 void
-sim__describe_thread(struct sim *s, const struct sim_thread *t, char *buf,
+ktrq_sim__describe_thread(struct sim *s, const struct sim_thread *t, char *buf,
     size_t len)
 {
 	const struct sim_thread *o;
@@ -70,7 +70,7 @@ sim__describe_thread(struct sim *s, const struct sim_thread *t, char *buf,
 		break;
 	case TS_SLEEP:
 		snprintf(buf, len, "thread %d \"%s\": sleeps on channel #%d "
-		    "(\"%s\")%s", t->id, t->name, sim__chan_index(s, t->chan),
+		    "(\"%s\")%s", t->id, t->name, ktrq_sim__chan_index(s, t->chan),
 		    t->wmesg != NULL ? t->wmesg : "", t->deadline != 0 ?
 		    " with a timeout" : "");
 		break;
@@ -105,7 +105,7 @@ deadlock_message(struct sim *s)
 	for (i = 1; i <= s->nthreads && n < sizeof(s->message); i++) {
 		if (s->threads[i]->state == TS_DONE)
 			continue;
-		sim__describe_thread(s, s->threads[i], line, sizeof(line));
+		ktrq_sim__describe_thread(s, s->threads[i], line, sizeof(line));
 		n += (size_t)snprintf(s->message + n, sizeof(s->message) - n,
 		    "  %s\n", line);
 	}
@@ -157,7 +157,7 @@ advance_clock(struct sim *s)
 		    t->deadline <= s->vclock) {
 			t->state = TS_RUNNABLE;
 			t->timedout = 1;
-			sim__trace(s, SIM_EV_WAKE, t, "timeout");
+			ktrq_sim__trace(s, SIM_EV_WAKE, t, "timeout");
 		}
 	}
 }
@@ -174,12 +174,12 @@ maybe_spurious(struct sim *s)
 	for (n = 0, j = 1; j <= s->nthreads; j++)
 		if (s->threads[j]->state == TS_SLEEP)
 			ids[n++] = j;
-	if (n == 0 || !sim_chance(s, SIM_CH_SPURIOUS, s->p.spurious_permille,
+	if (n == 0 || !ktrq_sim__chance(s, SIM_CH_SPURIOUS, s->p.spurious_permille,
 	    "spurious"))
 		return;
-	i = sim_choose(s, SIM_CH_SPURIOUS_WHO, (uint64_t)n, "spurious");
+	i = ktrq_sim__choose(s, SIM_CH_SPURIOUS_WHO, (uint64_t)n, "spurious");
 	s->threads[ids[i]]->state = TS_RUNNABLE;
-	sim__trace(s, SIM_EV_WAKE, s->threads[ids[i]], "spurious");
+	ktrq_sim__trace(s, SIM_EV_WAKE, s->threads[ids[i]], "spurious");
 }
 
 static void
@@ -188,7 +188,7 @@ maybe_early_timeout(struct sim *s)
 
 	if (s->p.timeout_permille == 0 || earliest_timer(s) == NULL)
 		return;
-	if (sim_chance(s, SIM_CH_TIMEOUT, s->p.timeout_permille, "timeout"))
+	if (ktrq_sim__chance(s, SIM_CH_TIMEOUT, s->p.timeout_permille, "timeout"))
 		advance_clock(s);
 }
 
@@ -221,7 +221,7 @@ pick_next(struct sim *s)
 
 	for (;;) {
 		if (++s->steps > s->p.max_steps)
-			sim__abort(s, SIM_STEP_LIMIT, "step limit reached: "
+			ktrq_sim__abort(s, SIM_STEP_LIMIT, "step limit reached: "
 			    "a livelock, or raise --max-steps");
 		maybe_spurious(s);
 		maybe_early_timeout(s);
@@ -237,11 +237,11 @@ pick_next(struct sim *s)
 	if (n == 1)
 		return (s->threads[ids[0]]);
 	if (s->replay != NULL || s->p.choice_bytes != NULL)
-		i = sim_choose(s, SIM_CH_RUN, (uint64_t)n, "run");
+		i = ktrq_sim__choose(s, SIM_CH_RUN, (uint64_t)n, "run");
 	else {
 		i = s->strat->pick(s->strat_state, ids, (uint64_t)n,
 		    s->cur->id, s->steps);
-		i = sim__record(s, SIM_CH_RUN, (uint64_t)n, i, "run");
+		i = ktrq_sim__record(s, SIM_CH_RUN, (uint64_t)n, i, "run");
 	}
 	return (s->threads[ids[i]]);
 }
@@ -270,7 +270,7 @@ schedule(struct sim *s)
 		next = s->threads[1];
 	if (next != me) {
 		s->cur = next;
-		sim__trace(s, SIM_EV_RUN, next, NULL);
+		ktrq_sim__trace(s, SIM_EV_RUN, next, NULL);
 		if (me->state == TS_DONE) {
 			/* `next` runs now: an exiting thread touches nothing. */
 			s->v->switch_to(s, me, next, 1);
@@ -282,7 +282,7 @@ schedule(struct sim *s)
 }
 
 void
-sim__yield(struct sim *s)
+ktrq_sim__resched(struct sim *s)
 {
 
 	s->cur->state = TS_RUNNABLE;
@@ -290,7 +290,14 @@ sim__yield(struct sim *s)
 }
 
 void
-sim__abort(struct sim *s, enum sim_status st, const char *msg)
+ktrq_sim__yield(struct sim *s)
+{
+
+	ktrq_sim__resched(s);
+}
+
+void
+ktrq_sim__abort(struct sim *s, enum sim_status st, const char *msg)
 {
 	struct sim_thread *me = s->cur;
 
@@ -307,14 +314,14 @@ sim__abort(struct sim *s, enum sim_status st, const char *msg)
 }
 
 void
-sim_fail(struct sim *s, const char *msg)
+ktrq_sim__fail(struct sim *s, const char *msg)
 {
 	char buf[sizeof(s->message)];
 
 	snprintf(buf, sizeof(buf), "violation at step %" PRIu64
 	    " in thread %d \"%s\": %s", s->steps, s->cur->id, s->cur->name,
 	    msg);
-	sim__abort(s, SIM_VIOLATION, buf);
+	ktrq_sim__abort(s, SIM_VIOLATION, buf);
 }
 
 /* ---- threads ---- */
@@ -341,16 +348,16 @@ thread_new(struct sim *s, const char *name, void (*fn)(void *), void *arg)
 
 /* First code a new simulated thread runs, on its vehicle. */
 void
-sim__thread_main(struct sim_thread *t)
+ktrq_sim__thread_main(struct sim_thread *t)
 {
 	struct sim *s = t->s;
 	struct sim_thread *j;
 	int i;
 
 	check_abort(s, t);
-	sim__trace(s, SIM_EV_THREAD_START, t, t->name);
+	ktrq_sim__trace(s, SIM_EV_THREAD_START, t, t->name);
 	t->fn(t->arg);
-	sim__trace(s, SIM_EV_THREAD_EXIT, t, t->name);
+	ktrq_sim__trace(s, SIM_EV_THREAD_EXIT, t, t->name);
 	t->state = TS_DONE;
 	for (i = 1; i <= s->nthreads; i++) {
 		j = s->threads[i];
@@ -372,10 +379,10 @@ sim_thread_create(void *cookie, struct ktrq_os_thread **tp, const char *name,
 	if ((t = thread_new(s, name, fn, arg)) == NULL)
 		return (EAGAIN);
 	if (s->v->start(s, t) != 0) {
-		sim__abort(s, SIM_PANIC, "vehicle could not start a thread");
+		ktrq_sim__abort(s, SIM_PANIC, "vehicle could not start a thread");
 	}
 	*tp = (struct ktrq_os_thread *)t;
-	sim__yield(s);
+	ktrq_sim__resched(s);
 	return (0);
 }
 
@@ -396,7 +403,7 @@ sim_thread_join(void *cookie, struct ktrq_os_thread *ot)
 	}
 	t->joined = 1;
 	s->v->reap(s, t);
-	sim__yield(s);
+	ktrq_sim__resched(s);
 	return (0);
 }
 
@@ -472,7 +479,7 @@ mtx_acquire(struct sim *s, struct ktrq_os_mtx *m)
 	}
 	s->cur->wait_mtx = NULL;
 	m->owner = s->cur;
-	sim__trace(s, SIM_EV_LOCK, s->cur, m->name);
+	ktrq_sim__trace(s, SIM_EV_LOCK, s->cur, m->name);
 }
 
 static void
@@ -482,7 +489,7 @@ mtx_release(struct sim *s, struct ktrq_os_mtx *m)
 	int i;
 
 	m->owner = NULL;
-	sim__trace(s, SIM_EV_UNLOCK, s->cur, m->name);
+	ktrq_sim__trace(s, SIM_EV_UNLOCK, s->cur, m->name);
 	for (i = 1; i <= s->nthreads; i++) {
 		t = s->threads[i];
 		if (t->state == TS_MTX && t->wait_mtx == m)
@@ -499,7 +506,7 @@ sim_mtx_enter(void *cookie, struct ktrq_os_mtx *m)
 		return (EINVAL);
 	if (m->owner == s->cur)
 		return (EDEADLK);
-	sim__yield(s);
+	ktrq_sim__resched(s);
 	mtx_acquire(s, m);
 	return (0);
 }
@@ -514,7 +521,7 @@ sim_mtx_exit(void *cookie, struct ktrq_os_mtx *m)
 	if (m->owner != s->cur)
 		return (EPERM);
 	mtx_release(s, m);
-	sim__yield(s);
+	ktrq_sim__resched(s);
 	return (0);
 }
 
@@ -549,7 +556,7 @@ sim_msleep(void *cookie, const void *chan, struct ktrq_os_mtx *m,
 	me->sleep_seq = ++s->sleep_seq;
 	me->woken = me->timedout = 0;
 	me->state = TS_SLEEP;
-	sim__trace(s, SIM_EV_SLEEP, me, wmesg);
+	ktrq_sim__trace(s, SIM_EV_SLEEP, me, wmesg);
 	schedule(s);
 	me->chan = NULL;
 	mtx_acquire(s, m);
@@ -581,7 +588,7 @@ wake(struct sim *s, struct sim_thread *t)
 
 	t->state = TS_RUNNABLE;
 	t->woken = 1;
-	sim__trace(s, SIM_EV_WAKE, t, t->wmesg);
+	ktrq_sim__trace(s, SIM_EV_WAKE, t, t->wmesg);
 }
 
 static void
@@ -596,7 +603,7 @@ sim_wakeup(void *cookie, const void *chan)
 	n = sleepers_on(s, chan, sl);
 	for (i = 0; i < n; i++)
 		wake(s, sl[i]);
-	sim__yield(s);
+	ktrq_sim__resched(s);
 }
 
 static void
@@ -610,10 +617,10 @@ sim_wakeup_one(void *cookie, const void *chan)
 	if (chan == NULL)
 		return;
 	if ((n = sleepers_on(s, chan, sl)) > 0) {
-		i = sim_choose(s, SIM_CH_WAKE_ONE, (uint64_t)n, "wakeup_one");
+		i = ktrq_sim__choose(s, SIM_CH_WAKE_ONE, (uint64_t)n, "wakeup_one");
 		wake(s, sl[i]);
 	}
-	sim__yield(s);
+	ktrq_sim__resched(s);
 }
 
 /* ---- time, memory, messages ---- */
@@ -623,7 +630,7 @@ sim_clock_ns(void *cookie)
 {
 	struct sim *s = cookie;
 
-	sim__yield(s);
+	ktrq_sim__resched(s);
 	return (s->vclock);
 }
 
@@ -645,7 +652,7 @@ sim_alloc(void *cookie, size_t size)
 	struct sim *s = cookie;
 	struct blk *b;
 
-	if (s->faults_armed && sim_fault(s, SIM_FAULT_ALLOC, "alloc"))
+	if (s->faults_armed && ktrq_sim__fault(s, SIM_FAULT_ALLOC, "alloc"))
 		return (NULL);
 	if ((b = malloc(size + sizeof(*b))) == NULL)
 		return (NULL);
@@ -668,7 +675,7 @@ sim_free(void *cookie, void *ptr, size_t size)
 		return;
 	b = (struct blk *)ptr - 1;
 	if (b->size != size)
-		sim__abort(s, SIM_PANIC, "free: size differs from alloc");
+		ktrq_sim__abort(s, SIM_PANIC, "free: size differs from alloc");
 	if (b->next != NULL)
 		b->next->prev = b->prev;
 	if (b->prev != NULL)
@@ -685,7 +692,7 @@ sim_log(void *cookie, int level, const char *msg)
 	struct sim *s = cookie;
 
 	(void)level;
-	sim__trace(s, SIM_EV_MARK, s->cur, msg);
+	ktrq_sim__trace(s, SIM_EV_MARK, s->cur, msg);
 }
 
 static void
@@ -696,7 +703,7 @@ sim_panic(void *cookie, const char *msg)
 
 	snprintf(buf, sizeof(buf), "panic at step %" PRIu64 " in thread %d "
 	    "\"%s\": %s", s->steps, s->cur->id, s->cur->name, msg);
-	sim__abort(s, SIM_PANIC, buf);
+	ktrq_sim__abort(s, SIM_PANIC, buf);
 }
 
 /* The environment must not leak into a replayable run. */
@@ -736,7 +743,7 @@ static const struct ktrq_os sim_table = {
 };
 
 void
-sim_params_init(struct sim_params *p)
+ktrq_sim__params_init(struct sim_params *p)
 {
 
 	memset(p, 0, sizeof(*p));
@@ -749,7 +756,7 @@ sim_params_init(struct sim_params *p)
 }
 
 int
-sim_create(const struct sim_params *p, const struct sim_schedule *replay,
+ktrq_sim__create(const struct sim_params *p, const struct sim_schedule *replay,
     struct sim **sp)
 {
 	struct sim *s;
@@ -764,12 +771,12 @@ sim_create(const struct sim_params *p, const struct sim_schedule *replay,
 	s->rng = p->seed;
 	s->replay = replay;
 	memset(s->fault_on, -1, sizeof(s->fault_on));
-	s->v = p->vehicle == SIM_VEHICLE_FIBER ? &sim__vehicle_fiber :
-	    &sim__vehicle_pthread;
-	s->strat = sim__strategy(p->strategy);
-	if (sim_schedule_init(&s->recorded) != 0 || s->v->init(s) != 0 ||
+	s->v = p->vehicle == SIM_VEHICLE_FIBER ? &ktrq_sim__vehicle_fiber :
+	    &ktrq_sim__vehicle_pthread;
+	s->strat = ktrq_sim__strategy(p->strategy);
+	if (ktrq_sim__schedule_init(&s->recorded) != 0 || s->v->init(s) != 0 ||
 	    (s->strat_state = s->strat->create(p, &s->rng)) == NULL) {
-		sim_schedule_fini(&s->recorded);
+		ktrq_sim__schedule_fini(&s->recorded);
 		free(s);
 		return (ENOMEM);
 	}
@@ -778,7 +785,7 @@ sim_create(const struct sim_params *p, const struct sim_schedule *replay,
 }
 
 void
-sim_destroy(struct sim *s)
+ktrq_sim__destroy(struct sim *s)
 {
 	int i;
 
@@ -798,19 +805,22 @@ sim_destroy(struct sim *s)
 		sim_mtx_destroy(s, s->mutexes);
 	}
 	s->strat->destroy(s->strat_state);
-	sim_schedule_fini(&s->recorded);
+	while (s->nnfaults > 0)
+		free(s->nfaults[--s->nnfaults].name);
+	free(s->nfaults);
+	ktrq_sim__schedule_fini(&s->recorded);
 	free(s);
 }
 
 struct ktrq_os *
-sim_os(struct sim *s)
+ktrq_sim__os(struct sim *s)
 {
 
 	return (&s->os);
 }
 
 struct sim *
-sim_of(const struct ktrq_os *os)
+ktrq_sim__of(const struct ktrq_os *os)
 {
 
 	if (os == NULL || os->mtx_init != sim_mtx_init)
@@ -837,7 +847,7 @@ abandon_all(struct sim *s)
 }
 
 enum sim_status
-sim_run(struct sim *s, void (*fn)(void *), void *arg)
+ktrq_sim__run(struct sim *s, void (*fn)(void *), void *arg)
 {
 	struct sim_thread *root;
 
@@ -849,7 +859,7 @@ sim_run(struct sim *s, void (*fn)(void *), void *arg)
 		return (SIM_PANIC);
 	s->cur = root;
 	if (setjmp(s->root_jmp) == 0) {
-		sim__trace(s, SIM_EV_THREAD_START, root, root->name);
+		ktrq_sim__trace(s, SIM_EV_THREAD_START, root, root->name);
 		fn(arg);
 		root->state = TS_END;
 		while (!s->aborting)
@@ -861,7 +871,7 @@ sim_run(struct sim *s, void (*fn)(void *), void *arg)
 }
 
 void
-sim_result(const struct sim *s, struct sim_result *r)
+ktrq_sim__result(const struct sim *s, struct ktrq_sim__result *r)
 {
 
 	memset(r, 0, sizeof(*r));
@@ -875,7 +885,7 @@ sim_result(const struct sim *s, struct sim_result *r)
 }
 
 void
-sim_report(const struct sim *s, FILE *f)
+ktrq_sim__report(const struct sim *s, FILE *f)
 {
 
 	fputs(s->message, f);
@@ -885,14 +895,14 @@ sim_report(const struct sim *s, FILE *f)
 }
 
 struct sim_schedule *
-sim_recorded(struct sim *s)
+ktrq_sim__recorded(struct sim *s)
 {
 
 	return (&s->recorded);
 }
 
 void
-sim_set_tracer(struct sim *s, void (*fn)(void *, enum sim_ev, int, uint64_t,
+ktrq_sim__set_tracer(struct sim *s, void (*fn)(void *, enum sim_ev, int, uint64_t,
     uint64_t, const char *), void *arg)
 {
 
@@ -901,35 +911,35 @@ sim_set_tracer(struct sim *s, void (*fn)(void *, enum sim_ev, int, uint64_t,
 }
 
 void
-sim_mark(struct sim *s, const char *what)
+ktrq_sim__mark(struct sim *s, const char *what)
 {
 
-	sim__trace(s, SIM_EV_MARK, s->cur, what);
+	ktrq_sim__trace(s, SIM_EV_MARK, s->cur, what);
 }
 
 int
-sim_self(struct sim *s)
+ktrq_sim__self(struct sim *s)
 {
 
 	return (s->cur != NULL ? s->cur->id : 0);
 }
 
 void
-sim_arm_faults(struct sim *s, int on)
+ktrq_sim__arm_faults(struct sim *s, int on)
 {
 
 	s->faults_armed = on;
 }
 
 uint64_t
-sim_steps(const struct sim *s)
+ktrq_sim__steps(const struct sim *s)
 {
 
 	return (s->steps);
 }
 
 uint64_t
-sim_now(const struct sim *s)
+ktrq_sim__now(const struct sim *s)
 {
 
 	return (s->vclock);

@@ -122,7 +122,7 @@ usage(FILE *f)
 "       ktrq-sim sweep [--scenario NAME] --seeds A:B [--jobs N]\n"
 "                    [--shard I/N] [--stop-on-fail] [--explain] [options]\n"
 "                    [--json]\n"
-"       ktrq-sim replay FILE [--vehicle V] [--trace-out F] [--timeline F]\n"
+"       ktrq-sim replay FILE|- [--vehicle V] [--trace-out F] [--timeline F]\n"
 "                    [--schedule-out F] [--json]\n"
 "       ktrq-sim selfcheck [--scenario NAME] [--seed N] [options] [--json]\n"
 "       ktrq-sim list [--json]\n"
@@ -424,7 +424,7 @@ build_params(const struct cli *c, struct scn_params *sp,
 	set_u(c, O_FAULTS, &sp->fault_permille);
 	if (c->set[O_GENIO_COPY])
 		sp->genio_copy = 1;
-	sim_params_init(p);
+	ktrq_sim__params_init(p);
 	p->seed = c->set[O_SEED] ? c->num[O_SEED] : 1;
 	if ((error = parse_strategy(c, p)) != 0 ||
 	    (error = parse_vehicle(c, p)) != 0)
@@ -620,17 +620,17 @@ cmd_replay(const struct cli *c)
 	char err[512];
 	int error;
 
-	if ((error = sim_schedule_load(c->file, &sc, err, sizeof(err))) != 0)
+	if ((error = ktrq_sim__schedule_load(c->file, &sc, err, sizeof(err))) != 0)
 		return (load_error(c->file, error, err));
 	memset(&r, 0, sizeof(r));
 	report_take_expect(&sc, &r);
 	if (scn_params_from_schedule(&sc, &sp, &p, err, sizeof(err)) != 0) {
-		sim_schedule_fini(&sc);
+		ktrq_sim__schedule_fini(&sc);
 		return (fail2("%s: %s", c->file, err));
 	}
 	/* The decisions do not depend on the vehicle: debuggable default. */
 	if ((error = parse_vehicle(c, &p)) != 0) {
-		sim_schedule_fini(&sc);
+		ktrq_sim__schedule_fini(&sc);
 		return (error);
 	}
 	r.command = "replay";
@@ -638,7 +638,7 @@ cmd_replay(const struct cli *c)
 	r.sp = &sp;
 	r.simp = &p;
 	error = run_and_report(c, &r, &sc);
-	sim_schedule_fini(&sc);
+	ktrq_sim__schedule_fini(&sc);
 	return (error);
 }
 
@@ -668,12 +668,12 @@ divergence(const char *ta, const char *la, const char *tb, const char *lb,
 	size_t i;
 
 	if (ta == NULL || tb == NULL ||
-	    sim_schedule_parse(ta, &a, err, sizeof(err)) != 0) {
+	    ktrq_sim__schedule_parse(ta, &a, err, sizeof(err)) != 0) {
 		snprintf(buf, len, "a schedule is missing or unreadable");
 		return;
 	}
-	if (sim_schedule_parse(tb, &b, err, sizeof(err)) != 0) {
-		sim_schedule_fini(&a);
+	if (ktrq_sim__schedule_parse(tb, &b, err, sizeof(err)) != 0) {
+		ktrq_sim__schedule_fini(&a);
 		snprintf(buf, len, "a schedule is unreadable: %s", err);
 		return;
 	}
@@ -693,8 +693,8 @@ divergence(const char *ta, const char *la, const char *tb, const char *lb,
 		snprintf(buf, len, "the %zu decisions agree; the runs differ "
 		    "outside the scheduler (an input the simulator does not "
 		    "control)", a.n);
-	sim_schedule_fini(&a);
-	sim_schedule_fini(&b);
+	ktrq_sim__schedule_fini(&a);
+	ktrq_sim__schedule_fini(&b);
 }
 
 static int
@@ -733,11 +733,11 @@ selfcheck_runs(struct selfcheck *s)
 		return (error);
 	}
 	if (s->o[0].schedule == NULL ||
-	    sim_schedule_parse(s->o[0].schedule, &sc, s->err,
+	    ktrq_sim__schedule_parse(s->o[0].schedule, &sc, s->err,
 	    sizeof(s->err)) != 0)
-		sim_schedule_init(&sc);	/* the replay then diverges */
+		ktrq_sim__schedule_init(&sc);	/* the replay then diverges */
 	error = scn_run(&s->sp, &s->p, &sc, NULL, &s->o[2]);
-	sim_schedule_fini(&sc);
+	ktrq_sim__schedule_fini(&sc);
 	if (error != 0) {
 		scn_outcome_fini(&s->o[0]);
 		scn_outcome_fini(&s->o[1]);
@@ -891,10 +891,14 @@ cmd_sweep(const struct cli *c)
 	memset(&o, 0, sizeof(o));
 	if ((error = build_params(c, &o.sp, &o.simp)) != 0)
 		return (error);
-	if (parse_pair(c->str[O_SEEDS], ':', &a, &b) != 0 || a > b ||
-	    (a == 0 && b == UINT64_MAX))
+	if (parse_pair(c->str[O_SEEDS], ':', &a, &b) != 0 || a > b)
 		return (bad("--seeds: '%s' is not A:B with A <= B",
 		    c->str[O_SEEDS]));
+	/* The count of 0:2^64-1 is 2^64, one more than a uint64_t holds. */
+	if (a == 0 && b == UINT64_MAX)
+		return (bad("--seeds: 0:%" PRIu64 " is 2^64 seeds, more than "
+		    "a sweep can count; at most 2^64-1 (e.g. 1:%" PRIu64 ")",
+		    b, b));
 	o.first = a;
 	o.last = b;
 	o.nshards = 1;

@@ -444,7 +444,7 @@ report_save_schedule(const struct scn_outcome *o, const char *path,
 		snprintf(err, errlen, "the run recorded no schedule");
 		return (EINVAL);
 	}
-	if ((error = sim_schedule_parse(o->schedule, &sc, perr,
+	if ((error = ktrq_sim__schedule_parse(o->schedule, &sc, perr,
 	    sizeof(perr))) != 0) {
 		snprintf(err, errlen, "the recorded schedule does not parse: "
 		    "%s", perr);
@@ -453,11 +453,11 @@ report_save_schedule(const struct scn_outcome *o, const char *path,
 	snprintf(hex, sizeof(hex), "%016" PRIx64, o->trace_hash);
 	result_token(o, res, sizeof(res));
 	/* Without room for them the schedule still replays: no error. */
-	(void)sim_schedule_set(&sc, REPORT_KEY_TRACE, hex);
-	(void)sim_schedule_set(&sc, REPORT_KEY_RESULT, res);
-	if ((error = sim_schedule_save(&sc, path)) != 0)
+	(void)ktrq_sim__schedule_set(&sc, REPORT_KEY_TRACE, hex);
+	(void)ktrq_sim__schedule_set(&sc, REPORT_KEY_RESULT, res);
+	if ((error = ktrq_sim__schedule_save(&sc, path)) != 0)
 		snprintf(err, errlen, "%s: %s", path, strerror(error));
-	sim_schedule_fini(&sc);
+	ktrq_sim__schedule_fini(&sc);
 	return (error);
 }
 
@@ -492,8 +492,8 @@ report_take_expect(struct sim_schedule *sc, struct run_report *r)
 	unsigned long long v;
 
 	r->expect_known = 0;
-	if (sim_schedule_get(sc, REPORT_KEY_TRACE, hex, sizeof(hex)) == 0 &&
-	    sim_schedule_get(sc, REPORT_KEY_RESULT, res, sizeof(res)) == 0) {
+	if (ktrq_sim__schedule_get(sc, REPORT_KEY_TRACE, hex, sizeof(hex)) == 0 &&
+	    ktrq_sim__schedule_get(sc, REPORT_KEY_RESULT, res, sizeof(res)) == 0) {
 		v = strtoull(hex, &end, 16);
 		if (*end == '\0' && end != hex) {
 			r->expect_known = 1;

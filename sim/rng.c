@@ -7,7 +7,7 @@
 #include "sim_impl.h"
 
 uint64_t
-sim__rng_next(uint64_t *state)
+ktrq_sim__rng_next(uint64_t *state)
 {
 	uint64_t z;
 
@@ -19,7 +19,7 @@ sim__rng_next(uint64_t *state)
 
 /* Uniform in [0, n) without modulo bias (Lemire's rejection). */
 uint64_t
-sim__rng_below(uint64_t *state, uint64_t n)
+ktrq_sim__rng_below(uint64_t *state, uint64_t n)
 {
 	uint64_t x, limit;
 
@@ -27,7 +27,7 @@ sim__rng_below(uint64_t *state, uint64_t n)
 		return (0);
 	limit = -n % n;		/* 2^64 mod n */
 	do
-		x = sim__rng_next(state);
+		x = ktrq_sim__rng_next(state);
 	while (x < limit);
 	return (x % n);
 }

@@ -130,7 +130,7 @@ scn__log_event(struct scn_run *r, const struct ev *e)
 	if (r->nev == r->evcap) {
 		cap = r->evcap != 0 ? r->evcap * 2 : 1024;
 		if ((n = realloc(r->ev, cap * sizeof(*n))) == NULL)
-			sim_fail(r->s, "out of memory for the event log");
+			ktrq_sim__fail(r->s, "out of memory for the event log");
 		r->ev = n;
 		r->evcap = cap;
 	}
@@ -144,7 +144,7 @@ log_simple(struct scn_run *r, enum ev_kind kind, int pid, int error)
 
 	memset(&e, 0, sizeof(e));
 	e.kind = (uint8_t)kind;
-	e.simtid = sim_self(r->s);
+	e.simtid = ktrq_sim__self(r->s);
 	e.pid = pid;
 	e.error = error;
 	scn__log_event(r, &e);
@@ -159,7 +159,7 @@ scn_probe(void *arg, const struct ktrq_probe *pr)
 	memset(&e, 0, sizeof(e));
 	e.kind = EV_PROBE;
 	e.probe = (uint8_t)pr->kind;
-	e.simtid = sim_self(r->s);
+	e.simtid = ktrq_sim__self(r->s);
 	e.tag = r->cur_tag[e.simtid];
 	e.serial = pr->serial;
 	e.pid = pr->pid;
@@ -169,8 +169,8 @@ scn_probe(void *arg, const struct ktrq_probe *pr)
 	e.error = pr->error;
 	scn__log_event(r, &e);
 	if (r->hooks != NULL && r->hooks->probe != NULL)
-		r->hooks->probe(r->hooks->arg, pr, e.simtid, sim_steps(r->s),
-		    sim_now(r->s));
+		r->hooks->probe(r->hooks->arg, pr, e.simtid, ktrq_sim__steps(r->s),
+		    ktrq_sim__now(r->s));
 }
 
 static void
@@ -183,7 +183,7 @@ scn_log(void *arg, int level, const char *msg)
 		log_simple(r, EV_WARN, 0, 0);
 	else if (strncmp(msg, "ktrace write failed", 19) == 0)
 		log_simple(r, EV_WRITEFAIL, 0, 0);
-	sim_mark(r->s, msg);
+	ktrq_sim__mark(r->s, msg);
 }
 
 /* ---- the sim target ---- */
@@ -205,12 +205,12 @@ simtgt_latency(struct simtgt *st)
 	struct ktrq_os *os = st->r->os;
 	uint64_t end;
 
-	end = sim_now(st->r->s) + 1000 *
-	    (1 + sim_choose(st->r->s, SIM_CH_VALUE, 1000, "write latency"));
+	end = ktrq_sim__now(st->r->s) + 1000 *
+	    (1 + ktrq_sim__choose(st->r->s, SIM_CH_VALUE, 1000, "write latency"));
 	os->mtx_enter(os->cookie, st->mtx);
-	while (sim_now(st->r->s) < end)
+	while (ktrq_sim__now(st->r->s) < end)
 		os->msleep(os->cookie, st, st->mtx, "ktrlatency",
-		    end - sim_now(st->r->s));
+		    end - ktrq_sim__now(st->r->s));
 	os->mtx_exit(os->cookie, st->mtx);
 }
 
@@ -220,14 +220,14 @@ simtgt_begin(struct simtgt *st, size_t total)
 {
 	struct sim *s = st->r->s;
 
-	if (st->faulty && sim_chance(s, SIM_CH_FAULT, st->r->sp.fault_permille,
+	if (st->faulty && ktrq_sim__chance(s, SIM_CH_FAULT, st->r->sp.fault_permille,
 	    "target write error"))
 		return (EIO);
-	if (sim_fault(s, SIM_FAULT_LATENCY, "target write latency"))
+	if (ktrq_sim__fault(s, SIM_FAULT_LATENCY, "target write latency"))
 		simtgt_latency(st);
 	free(st->stage);
 	if ((st->stage = malloc(total != 0 ? total : 1)) == NULL)
-		sim_fail(s, "out of host memory staging a record");
+		ktrq_sim__fail(s, "out of host memory staging a record");
 	st->staged = 0;
 	st->pending = total;
 	return (0);
@@ -249,11 +249,11 @@ simtgt_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 			return (error);
 	}
 	if (total > st->pending)
-		sim_fail(st->r->s, "a write ran past the record it began");
+		ktrq_sim__fail(st->r->s, "a write ran past the record it began");
 	allow = total;
-	if (total > 1 && sim_fault(st->r->s, SIM_FAULT_SHORT_WRITE,
+	if (total > 1 && ktrq_sim__fault(st->r->s, SIM_FAULT_SHORT_WRITE,
 	    "short write"))
-		allow = 1 + sim_choose(st->r->s, SIM_CH_VALUE, total - 1,
+		allow = 1 + ktrq_sim__choose(st->r->s, SIM_CH_VALUE, total - 1,
 		    "short write length");
 	for (n = allow, i = 0; i < iovcnt && n > 0; i++) {
 		size_t c = iov[i].len < n ? iov[i].len : n;
@@ -363,19 +363,19 @@ post_one(struct poster *po, uint32_t tag, int *typep)
 	size_t len;
 	int kind, narg;
 
-	if (sim_chance(s, SIM_CH_WORKLOAD, r->sp.sync_permille, "genio?")) {
+	if (ktrq_sim__chance(s, SIM_CH_WORKLOAD, r->sp.sync_permille, "genio?")) {
 		*typep = KTR_GENIO;
 		len = (size_t)snprintf((char *)buf, sizeof(buf), "g%" PRIu32
 		    ":", tag);
-		len += sim_choose(s, SIM_CH_WORKLOAD, 40, "genio length");
+		len += ktrq_sim__choose(s, SIM_CH_WORKLOAD, 40, "genio length");
 		memset(buf + strlen((char *)buf), '.', len - strlen((char *)buf));
 		return (ktrq_genio(po->td, 1, 1, buf, len));
 	}
-	kind = (int)sim_choose(s, SIM_CH_WORKLOAD, 6, "event kind");
+	kind = (int)ktrq_sim__choose(s, SIM_CH_WORKLOAD, 6, "event kind");
 	switch (kind) {
 	case 0:
 		*typep = KTR_SYSCALL;
-		narg = 1 + (int)sim_choose(s, SIM_CH_WORKLOAD, 4, "narg");
+		narg = 1 + (int)ktrq_sim__choose(s, SIM_CH_WORKLOAD, 4, "narg");
 		args[0] = tag;
 		args[1] = args[2] = args[3] = 0x1000;
 		return (ktrq_syscall(po->td, 4, narg, args));
@@ -395,7 +395,7 @@ post_one(struct poster *po, uint32_t tag, int *typep)
 	default:
 		*typep = KTR_USER;
 		/* Sometimes past KTRQ_INLINE_DATA: the allocating path. */
-		len = sim_chance(s, SIM_CH_WORKLOAD, 250, "big utrace") ? 200 :
+		len = ktrq_sim__chance(s, SIM_CH_WORKLOAD, 250, "big utrace") ? 200 :
 		    16;
 		memset(buf, 'u', len);
 		snprintf((char *)buf, sizeof(buf), "u%" PRIu32 ":", tag);
@@ -415,12 +415,12 @@ poster_main(void *arg)
 
 	for (seq = 1; seq <= po->nevents; seq++) {
 		tag = (uint32_t)(po->index * TAG_STRIDE + seq);
-		r->cur_tag[sim_self(r->s)] = tag;
+		r->cur_tag[ktrq_sim__self(r->s)] = tag;
 		type = 0;
 		outcome = post_one(po, tag, &type);
 		memset(&e, 0, sizeof(e));
 		e.kind = EV_POST;
-		e.simtid = sim_self(r->s);
+		e.simtid = ktrq_sim__self(r->s);
 		e.tag = tag;
 		e.pid = po->pid;
 		e.tid = 100000 + po->index;
@@ -429,7 +429,7 @@ poster_main(void *arg)
 		e.error = outcome;
 		scn__log_event(r, &e);
 	}
-	r->cur_tag[sim_self(r->s)] = 0;
+	r->cur_tag[ktrq_sim__self(r->s)] = 0;
 }
 
 static struct poster *
@@ -461,7 +461,7 @@ resizer_main(void *arg)
 	int i, old, size;
 
 	for (i = 0; i < w->def->nresize; i++) {
-		size = 1 + (int)sim_choose(r->s, SIM_CH_WORKLOAD, 6,
+		size = 1 + (int)ktrq_sim__choose(r->s, SIM_CH_WORKLOAD, 6,
 		    "resize size");
 		log_simple(r, EV_RESIZE_BEGIN, 0, size);
 		(void)ktrq_pool_resize(r->k, size, &old);
@@ -476,11 +476,11 @@ control_one(struct world *w)
 	struct ktrq_target *t;
 	int op, pid, ti;
 
-	op = (int)sim_choose(r->s, SIM_CH_WORKLOAD,
+	op = (int)ktrq_sim__choose(r->s, SIM_CH_WORKLOAD,
 	    (w->def->actors & ACT_EXEC) ? 6 : 5, "control op");
-	pid = ktrq_proc_pid(w->procs[sim_choose(r->s, SIM_CH_WORKLOAD,
+	pid = ktrq_proc_pid(w->procs[ktrq_sim__choose(r->s, SIM_CH_WORKLOAD,
 	    (uint64_t)w->nprocs, "control pid")]);
-	ti = (int)sim_choose(r->s, SIM_CH_WORKLOAD, (uint64_t)w->ntgt,
+	ti = (int)ktrq_sim__choose(r->s, SIM_CH_WORKLOAD, (uint64_t)w->ntgt,
 	    "control target");
 	t = w->tgt[ti];
 	switch (op) {
@@ -501,7 +501,7 @@ control_one(struct world *w)
 		    KTRFAC_ALL | KTRFAC_INHERIT, -PID_BASE);
 		break;
 	case 5:
-		(void)ktrq_proc_exec(w->procs[sim_choose(r->s,
+		(void)ktrq_proc_exec(w->procs[ktrq_sim__choose(r->s,
 		    SIM_CH_WORKLOAD, (uint64_t)w->nprocs, "exec pid")],
 		    "setid", 1);
 		break;
@@ -543,7 +543,7 @@ forker_main(void *arg)
 	int i;
 
 	for (i = 0; i < w->def->nfork; i++) {
-		parent = w->procs[sim_choose(r->s, SIM_CH_WORKLOAD,
+		parent = w->procs[ktrq_sim__choose(r->s, SIM_CH_WORKLOAD,
 		    (uint64_t)w->nprocs, "fork parent")];
 		if (ktrq_proc_fork(parent, PID_CHILD + w->nextchild++,
 		    &child) != 0)
@@ -645,7 +645,7 @@ world_run(struct world *w)
 
 	n = 0;
 	nposters = w->nposters;		/* the forker adds its own */
-	sim_arm_faults(w->r->s, 1);
+	ktrq_sim__arm_faults(w->r->s, 1);
 	for (i = 0; i < nposters; i++)
 		(void)spawn(w, th, &n, "poster", poster_main, &w->posters[i]);
 	if (w->def->actors & ACT_RESIZE)
@@ -656,7 +656,7 @@ world_run(struct world *w)
 		(void)spawn(w, th, &n, "forker", forker_main, w);
 	for (i = 0; i < n; i++)
 		os->thread_join(os->cookie, th[i]);
-	sim_arm_faults(w->r->s, 0);
+	ktrq_sim__arm_faults(w->r->s, 0);
 }
 
 static void
@@ -698,7 +698,7 @@ scn_root(void *arg)
 	if ((error = world_setup(&w)) != 0) {
 		snprintf(r->setup_error, sizeof(r->setup_error),
 		    "scenario set-up failed with errno %d", error);
-		sim_fail(r->s, r->setup_error);
+		ktrq_sim__fail(r->s, r->setup_error);
 	}
 	world_run(&w);
 	world_teardown(&w);
@@ -835,30 +835,30 @@ scn_run(const struct scn_params *sp, const struct sim_params *simp,
 		return (ENOMEM);
 	r->sp = *sp;
 	r->hooks = hooks;
-	if ((error = sim_create(simp, replay, &r->s)) != 0) {
+	if ((error = ktrq_sim__create(simp, replay, &r->s)) != 0) {
 		free(r);
 		return (error);
 	}
-	r->os = sim_os(r->s);
+	r->os = ktrq_sim__os(r->s);
 	if (hooks != NULL && hooks->sim_event != NULL)
-		sim_set_tracer(r->s, hooks->sim_event, hooks->arg);
-	write_header(sim_recorded(r->s), sp, simp);
-	(void)sim_run(r->s, scn_root, r);
-	sim_result(r->s, &out->sim);
+		ktrq_sim__set_tracer(r->s, hooks->sim_event, hooks->arg);
+	write_header(ktrq_sim__recorded(r->s), sp, simp);
+	(void)ktrq_sim__run(r->s, scn_root, r);
+	ktrq_sim__result(r->s, &out->sim);
 	judge(r, out);
 	out->stats = r->quiet;
 	out->trace = r->trace;
 	out->trace_len = r->trace_len;
 	out->records = count_records(r->trace, r->trace_len);
 	out->trace_hash = fnv(r->trace, r->trace_len);
-	out->schedule = sim_schedule_format(sim_recorded(r->s));
+	out->schedule = ktrq_sim__schedule_format(ktrq_sim__recorded(r->s));
 	if (!out->ok)
 		out->events = format_events(r);
 	/* A failed run abandons its world; the sim frees the layer's part. */
 	for (i = 0; i < 2; i++)
 		if (r->simtgts[i] != NULL)
 			simtgt_forget(r->simtgts[i]);
-	sim_destroy(r->s);
+	ktrq_sim__destroy(r->s);
 	free(r->ev);
 	free(r);
 	return (0);
@@ -884,7 +884,7 @@ get_num(const struct sim_schedule *sc, const char *key, uint64_t max,
 {
 	char buf[32], *end;
 
-	if (sim_schedule_get(sc, key, buf, sizeof(buf)) != 0) {
+	if (ktrq_sim__schedule_get(sc, key, buf, sizeof(buf)) != 0) {
 		snprintf(err, errlen, "schedule header lacks %s", key);
 		return (EINVAL);
 	}
@@ -908,7 +908,7 @@ scn_params_from_schedule(const struct sim_schedule *sc, struct scn_params *sp,
 	    "pool", "sync", "faults", "copy", "seed", "depth", "pctsteps",
 	    "spurious", "timeouts", "fenable", "ffire", "maxsteps" };
 
-	if (sim_schedule_get(sc, "scenario", name, sizeof(name)) != 0 ||
+	if (ktrq_sim__schedule_get(sc, "scenario", name, sizeof(name)) != 0 ||
 	    (d = def_lookup(name)) == NULL) {
 		snprintf(err, errlen, "schedule names no known scenario");
 		return (EINVAL);
@@ -916,9 +916,9 @@ scn_params_from_schedule(const struct sim_schedule *sc, struct scn_params *sp,
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (get_num(sc, keys[i], UINT64_MAX / 2, &v[i], err, errlen))
 			return (EINVAL);
-	if (sim_schedule_get(sc, "strategy", name, sizeof(name)) != 0)
+	if (ktrq_sim__schedule_get(sc, "strategy", name, sizeof(name)) != 0)
 		name[0] = '\0';
-	sim_params_init(p);
+	ktrq_sim__params_init(p);
 	for (i = 0; i < 3 && strcmp(name, strat_names[i]) != 0; i++)
 		continue;
 	if (i == 3) {

@@ -6,7 +6,7 @@
  * A scenario builds an instance on the simulator's layer, a few traced
  * processes and threads, and lets them post a seeded mix of events while
  * control operations, pool resizes and target faults interleave.  Every
- * random choice it makes goes through sim_choose(), so the schedule of a
+ * random choice it makes goes through ktrq_sim__choose(), so the schedule of a
  * run holds the workload as well as the interleaving: a replay needs
  * nothing but the schedule.
  *
@@ -48,7 +48,7 @@ const char *const *scn_names(void);
 const char *scn_describe(const char *scenario);
 
 struct scn_outcome {
-	struct sim_result	 sim;
+	struct ktrq_sim__result	 sim;
 	int			 ok;		/* status OK and oracle held */
 	char			 verdict[2048];	/* first broken invariant */
 	struct ktrq_stats	 stats;		/* before destroy; 0 if failed */

@@ -24,7 +24,7 @@ static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 int
-sim_schedule_init(struct sim_schedule *sc)
+ktrq_sim__schedule_init(struct sim_schedule *sc)
 {
 
 	memset(sc, 0, sizeof(*sc));
@@ -33,7 +33,7 @@ sim_schedule_init(struct sim_schedule *sc)
 }
 
 void
-sim_schedule_fini(struct sim_schedule *sc)
+ktrq_sim__schedule_fini(struct sim_schedule *sc)
 {
 
 	free(sc->d);
@@ -41,7 +41,7 @@ sim_schedule_fini(struct sim_schedule *sc)
 }
 
 int
-sim_schedule_append(struct sim_schedule *sc, const struct sim_decision *d)
+ktrq_sim__schedule_append(struct sim_schedule *sc, const struct sim_decision *d)
 {
 	struct sim_decision *nd;
 	size_t ncap;
@@ -73,7 +73,7 @@ put_varint(uint8_t *out, uint64_t v)
 }
 
 char *
-sim_schedule_format(const struct sim_schedule *sc)
+ktrq_sim__schedule_format(const struct sim_schedule *sc)
 {
 	uint8_t *raw;
 	size_t i, n, o, len;
@@ -164,14 +164,14 @@ parse_decisions(const uint8_t *raw, size_t len, struct sim_schedule *out)
 		    kind >= SIM_CH_NKINDS || d.n < 2 || d.value >= d.n)
 			return (EINVAL);
 		d.kind = (uint8_t)kind;
-		if (sim_schedule_append(out, &d) != 0)
+		if (ktrq_sim__schedule_append(out, &d) != 0)
 			return (ENOMEM);
 	}
 	return (0);
 }
 
 int
-sim_schedule_parse(const char *text, struct sim_schedule *out, char *err,
+ktrq_sim__schedule_parse(const char *text, struct sim_schedule *out, char *err,
     size_t errlen)
 {
 	const char *semi, *sp;
@@ -179,7 +179,7 @@ sim_schedule_parse(const char *text, struct sim_schedule *out, char *err,
 	long n;
 	int error, version;
 
-	sim_schedule_init(out);
+	ktrq_sim__schedule_init(out);
 	if (strncmp(text, MAGIC, strlen(MAGIC)) != 0 ||
 	    sscanf(text + strlen(MAGIC), "%d", &version) != 1) {
 		snprintf(err, errlen, "not a ktrq-sim schedule");
@@ -207,19 +207,19 @@ sim_schedule_parse(const char *text, struct sim_schedule *out, char *err,
 	free(raw);
 	if (error != 0) {
 		snprintf(err, errlen, "corrupt schedule decisions");
-		sim_schedule_fini(out);
+		ktrq_sim__schedule_fini(out);
 	}
 	return (error);
 }
 
 int
-sim_schedule_save(const struct sim_schedule *sc, const char *path)
+ktrq_sim__schedule_save(const struct sim_schedule *sc, const char *path)
 {
 	char *text;
 	FILE *f;
 	int error;
 
-	if ((text = sim_schedule_format(sc)) == NULL)
+	if ((text = ktrq_sim__schedule_format(sc)) == NULL)
 		return (ENOMEM);
 	if ((f = fopen(path, "w")) == NULL) {
 		error = errno;
@@ -233,36 +233,66 @@ sim_schedule_save(const struct sim_schedule *sc, const char *path)
 	return (error);
 }
 
+/* All of f (a file or a pipe), NUL-terminated, at most 64 MiB. */
+static char *
+read_all(FILE *f)
+{
+	char *text, *nt;
+	size_t len, cap, n;
+
+	len = 0;
+	cap = 4096;
+	if ((text = malloc(cap)) == NULL)
+		return (NULL);
+	while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (len + 1 < cap)
+			continue;
+		if (cap >= (64U << 20) || (nt = realloc(text, cap * 2)) == NULL) {
+			free(text);
+			return (NULL);
+		}
+		text = nt;
+		cap *= 2;
+	}
+	if (ferror(f)) {
+		free(text);
+		return (NULL);
+	}
+	text[len] = '\0';
+	return (text);
+}
+
+/* `path` "-" is the standard input. */
 int
-sim_schedule_load(const char *path, struct sim_schedule *out, char *err,
+ktrq_sim__schedule_load(const char *path, struct sim_schedule *out, char *err,
     size_t errlen)
 {
 	char *text;
-	long len;
 	FILE *f;
 	int error;
 
-	if ((f = fopen(path, "r")) == NULL) {
+	if (strcmp(path, "-") == 0)
+		f = stdin;
+	else if ((f = fopen(path, "r")) == NULL) {
 		error = errno;
 		snprintf(err, errlen, "%s: cannot open", path);
 		return (error);
 	}
-	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
-	    len > (64L << 20) || fseek(f, 0, SEEK_SET) != 0 ||
-	    (text = malloc((size_t)len + 1)) == NULL) {
+	text = read_all(f);
+	if (f != stdin)
 		fclose(f);
+	if (text == NULL) {
 		snprintf(err, errlen, "%s: cannot read", path);
 		return (EIO);
 	}
-	text[fread(text, 1, (size_t)len, f)] = '\0';
-	fclose(f);
-	error = sim_schedule_parse(text, out, err, errlen);
+	error = ktrq_sim__schedule_parse(text, out, err, errlen);
 	free(text);
 	return (error);
 }
 
 int
-sim_schedule_get(const struct sim_schedule *sc, const char *key, char *buf,
+ktrq_sim__schedule_get(const struct sim_schedule *sc, const char *key, char *buf,
     size_t len)
 {
 	const char *p, *e;
@@ -286,7 +316,7 @@ sim_schedule_get(const struct sim_schedule *sc, const char *key, char *buf,
 }
 
 int
-sim_schedule_set(struct sim_schedule *sc, const char *key, const char *value)
+ktrq_sim__schedule_set(struct sim_schedule *sc, const char *key, const char *value)
 {
 	size_t n = strlen(sc->header);
 	int w;

@@ -23,7 +23,7 @@
  * machine: nothing in the engine depends on addresses or real time.
  *
  * Concurrency: a struct sim is driven by one OS thread (the one calling
- * sim_run); the layer table it exports is used only by the simulated
+ * ktrq_sim__run); the layer table it exports is used only by the simulated
  * threads of that run.  Distinct sims are independent.
  */
 #ifndef KTRQ_SIM_H
@@ -36,7 +36,7 @@
 #include "ktrq/os.h"
 
 #define	SIM_SCHEDULE_VERSION	1
-#define	SIM_MAXTHREADS		64
+#define	SIM_MAXTHREADS		2048
 
 /* What a choice point decides.  Values are in [0, n). */
 enum sim_choice {
@@ -53,7 +53,7 @@ enum sim_choice {
 };
 
 /* Fault sites, each enabled per run with probability fault_enable. */
-enum sim_fault {
+enum ktrq_sim__fault {
 	SIM_FAULT_ALLOC,	/* layer alloc returns NULL */
 	SIM_FAULT_WRITE_ERROR,	/* a sim target write fails */
 	SIM_FAULT_SHORT_WRITE,	/* a sim target write is short */
@@ -95,7 +95,7 @@ struct sim_params {
 };
 
 /* Defaults: random strategy, pthread vehicle, no faults, 10^6 steps. */
-void	sim_params_init(struct sim_params *);
+void	ktrq_sim__params_init(struct sim_params *);
 
 /* How a run ended. */
 enum sim_status {
@@ -104,60 +104,70 @@ enum sim_status {
 	SIM_PANIC,		/* a layer panic (core assertion) */
 	SIM_STEP_LIMIT,		/* max_steps scheduling points */
 	SIM_REPLAY_MISMATCH,	/* the program asked another question */
-	SIM_VIOLATION		/* sim_fail() from a scenario or oracle */
+	SIM_VIOLATION		/* ktrq_sim__fail() from a scenario or oracle */
 };
 
 struct sim;
 
 /*
  * A simulator whose decisions follow `params`, or replay `schedule`
- * (from sim_schedule_parse) when it is not NULL.  Returns 0, EINVAL or
+ * (from ktrq_sim__schedule_parse) when it is not NULL.  Returns 0, EINVAL or
  * ENOMEM.
  */
 struct sim_schedule;
-int	sim_create(const struct sim_params *, const struct sim_schedule *replay,
+int	ktrq_sim__create(const struct sim_params *, const struct sim_schedule *replay,
 	    struct sim **sp);
-void	sim_destroy(struct sim *);
+void	ktrq_sim__destroy(struct sim *);
 
-/* The layer table of this simulator (valid until sim_destroy). */
-struct ktrq_os *sim_os(struct sim *);
-/* The simulator behind a table from sim_os(), or NULL for another table. */
-struct sim *sim_of(const struct ktrq_os *);
+/* The layer table of this simulator (valid until ktrq_sim__destroy). */
+struct ktrq_os *ktrq_sim__os(struct sim *);
+/* The simulator behind a table from ktrq_sim__os(), or NULL for another table. */
+struct sim *ktrq_sim__of(const struct ktrq_os *);
 
 /*
  * Run fn(arg) as simulated thread 1 on the calling OS thread, and every
  * thread it creates through the layer, to the end: returns when all have
  * finished, or the run failed (deadlock, panic, step limit, replay
- * mismatch, sim_fail).  After a failure the other simulated threads are
+ * mismatch, ktrq_sim__fail).  After a failure the other simulated threads are
  * abandoned, never resumed.  A sim runs once.
  */
-enum sim_status sim_run(struct sim *, void (*fn)(void *), void *arg);
+enum sim_status ktrq_sim__run(struct sim *, void (*fn)(void *), void *arg);
 
 /*
  * Called from a simulated thread: end the run as a violation with
  * `msg`.  Does not return.
  */
-void	sim_fail(struct sim *, const char *msg) __attribute__((noreturn));
+void	ktrq_sim__fail(struct sim *, const char *msg) __attribute__((noreturn));
 
 /*
  * A choice for the scenario or a fault site, from a simulated thread:
  * a value in [0, n) (n >= 1) drawn by the chooser and recorded.
- * sim_chance() is a yes/no with probability permille/1000.
- * sim_fault() is whether fault site `f` fires now (BUGGIFY: each site is
+ * ktrq_sim__chance() is a yes/no with probability permille/1000.
+ * ktrq_sim__fault() is whether fault site `f` fires now (BUGGIFY: each site is
  * switched on for the whole run with fault_enable_permille on first use,
  * then fires with fault_fire_permille).
  */
-uint64_t sim_choose(struct sim *, enum sim_choice, uint64_t n,
+uint64_t ktrq_sim__choose(struct sim *, enum sim_choice, uint64_t n,
 	    const char *site);
-int	sim_chance(struct sim *, enum sim_choice, unsigned permille,
+int	ktrq_sim__chance(struct sim *, enum sim_choice, unsigned permille,
 	    const char *site);
-int	sim_fault(struct sim *, enum sim_fault, const char *site);
+int	ktrq_sim__fault(struct sim *, enum ktrq_sim__fault, const char *site);
+
+/*
+ * A fault site named by the program (ktrq_sim_fault): switched on per
+ * run with fault_enable_permille at first use, fires with
+ * fault_fire_permille.
+ */
+int	ktrq_sim__fault_named(struct sim *, const char *name);
+
+/* A scheduling point from the running simulated thread. */
+void	ktrq_sim__yield(struct sim *);
 
 /* Allow layer alloc faults from now on (after a scenario's set-up). */
-void	sim_arm_faults(struct sim *, int on);
+void	ktrq_sim__arm_faults(struct sim *, int on);
 
 /* After the run. */
-struct sim_result {
+struct ktrq_sim__result {
 	enum sim_status	 status;
 	uint64_t	 steps;		/* scheduling points */
 	uint64_t	 decisions;	/* recorded choices (n > 1) */
@@ -166,16 +176,16 @@ struct sim_result {
 	uint64_t	 alloc_live;	/* bytes allocated, not freed */
 	char		 message[1024];	/* failure report, "" when OK */
 };
-void	sim_result(const struct sim *, struct sim_result *);
+void	ktrq_sim__result(const struct sim *, struct ktrq_sim__result *);
 
 /*
  * The failure report in full: for a deadlock, every thread with what it
  * waits on (channel and wait message, or mutex and its holder).
  */
-void	sim_report(const struct sim *, FILE *);
+void	ktrq_sim__report(const struct sim *, FILE *);
 
 /* The decisions this run made, as a schedule (owned by the sim). */
-struct sim_schedule *sim_recorded(struct sim *);
+struct sim_schedule *ktrq_sim__recorded(struct sim *);
 
 /*
  * Timeline events, for a Chrome trace; NULL hook for none.  `tid` is the
@@ -188,17 +198,17 @@ enum sim_ev {
 	SIM_EV_RUN,		/* the thread was scheduled */
 	SIM_EV_LOCK, SIM_EV_UNLOCK,
 	SIM_EV_SLEEP, SIM_EV_WAKE,
-	SIM_EV_MARK		/* sim_mark() from outside the engine */
+	SIM_EV_MARK		/* ktrq_sim__mark() from outside the engine */
 };
-void	sim_set_tracer(struct sim *, void (*fn)(void *, enum sim_ev, int tid,
+void	ktrq_sim__set_tracer(struct sim *, void (*fn)(void *, enum sim_ev, int tid,
 	    uint64_t step, uint64_t vclock, const char *what), void *arg);
 /* A timeline mark from the running simulated thread. */
-void	sim_mark(struct sim *, const char *what);
+void	ktrq_sim__mark(struct sim *, const char *what);
 /* The running simulated thread's id (1..), 0 outside a run. */
-int	sim_self(struct sim *);
+int	ktrq_sim__self(struct sim *);
 /* Scheduling points so far, and the virtual clock (no scheduling). */
-uint64_t sim_steps(const struct sim *);
-uint64_t sim_now(const struct sim *);
+uint64_t ktrq_sim__steps(const struct sim *);
+uint64_t ktrq_sim__now(const struct sim *);
 
 /* ---- schedules (schedule.c) ---- */
 
@@ -220,21 +230,21 @@ struct sim_schedule {
 	size_t			 cap;
 };
 
-int	sim_schedule_init(struct sim_schedule *);
-void	sim_schedule_fini(struct sim_schedule *);
-int	sim_schedule_append(struct sim_schedule *, const struct sim_decision *);
+int	ktrq_sim__schedule_init(struct sim_schedule *);
+void	ktrq_sim__schedule_fini(struct sim_schedule *);
+int	ktrq_sim__schedule_append(struct sim_schedule *, const struct sim_decision *);
 /* Text form "ktrqsim1 <header>;<base64url varints>"; malloc'ed. */
-char	*sim_schedule_format(const struct sim_schedule *);
+char	*ktrq_sim__schedule_format(const struct sim_schedule *);
 /* Parse the text form; EINVAL (corrupt), ENOTSUP (other version). */
-int	sim_schedule_parse(const char *text, struct sim_schedule *out,
+int	ktrq_sim__schedule_parse(const char *text, struct sim_schedule *out,
 	    char *err, size_t errlen);
-int	sim_schedule_save(const struct sim_schedule *, const char *path);
-int	sim_schedule_load(const char *path, struct sim_schedule *out,
+int	ktrq_sim__schedule_save(const struct sim_schedule *, const char *path);
+int	ktrq_sim__schedule_load(const char *path, struct sim_schedule *out,
 	    char *err, size_t errlen);
 /* Header value for `key` copied to buf; ENOENT when absent. */
-int	sim_schedule_get(const struct sim_schedule *, const char *key,
+int	ktrq_sim__schedule_get(const struct sim_schedule *, const char *key,
 	    char *buf, size_t len);
-int	sim_schedule_set(struct sim_schedule *, const char *key,
+int	ktrq_sim__schedule_set(struct sim_schedule *, const char *key,
 	    const char *value);
 
 #endif /* !KTRQ_SIM_H */

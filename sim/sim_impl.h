@@ -55,7 +55,7 @@ struct sim_vehicle {
 	void	(*fini)(struct sim *);
 	/* Thread 1 is the calling OS thread / context. */
 	int	(*adopt)(struct sim *, struct sim_thread *);
-	/* Prepare t; it runs sim__thread_main(t) when first switched to. */
+	/* Prepare t; it runs ktrq_sim__thread_main(t) when first switched to. */
 	int	(*start)(struct sim *, struct sim_thread *);
 	/* Stop `from` (forever if it exits), run `to`; returns in `from`. */
 	void	(*switch_to)(struct sim *, struct sim_thread *from,
@@ -68,8 +68,8 @@ struct sim_vehicle {
 	void	(*reap)(struct sim *, struct sim_thread *);
 };
 
-extern const struct sim_vehicle sim__vehicle_pthread;
-extern const struct sim_vehicle sim__vehicle_fiber;
+extern const struct sim_vehicle ktrq_sim__vehicle_pthread;
+extern const struct sim_vehicle ktrq_sim__vehicle_fiber;
 
 /* Strategies (strategy.c): who runs next, and every other value. */
 struct sim_strategy {
@@ -81,11 +81,16 @@ struct sim_strategy {
 	uint64_t (*pick)(void *, const int *ids, uint64_t n, int cur,
 		    uint64_t step);
 };
-const struct sim_strategy *sim__strategy(enum sim_strategy_kind);
+const struct sim_strategy *ktrq_sim__strategy(enum sim_strategy_kind);
 
 /* The random generator every strategy draws from (rng.c). */
-uint64_t sim__rng_next(uint64_t *state);
-uint64_t sim__rng_below(uint64_t *state, uint64_t n);
+uint64_t ktrq_sim__rng_next(uint64_t *state);
+uint64_t ktrq_sim__rng_below(uint64_t *state, uint64_t n);
+
+struct sim_nfault {
+	char			*name;
+	int			 on;
+};
 
 struct sim {
 	struct ktrq_os		 os;
@@ -104,6 +109,8 @@ struct sim {
 	uint64_t		 sleep_seq;
 	int			 faults_armed;
 	signed char		 fault_on[SIM_FAULT_NSITES]; /* -1: undecided */
+	struct sim_nfault	*nfaults;	/* named sites, first-use order */
+	size_t			 nnfaults;
 
 	/* Decisions: recorded always, replayed when `replay` is set. */
 	struct sim_schedule	 recorded;
@@ -129,16 +136,16 @@ struct sim {
 	int			 nchans;
 };
 
-uint64_t sim__record(struct sim *, enum sim_choice, uint64_t n, uint64_t v,
+uint64_t ktrq_sim__record(struct sim *, enum sim_choice, uint64_t n, uint64_t v,
 	    const char *site);
-void	sim__thread_main(struct sim_thread *);
-void	sim__yield(struct sim *);
-void	sim__abort(struct sim *, enum sim_status, const char *msg)
+void	ktrq_sim__thread_main(struct sim_thread *);
+void	ktrq_sim__resched(struct sim *);
+void	ktrq_sim__abort(struct sim *, enum sim_status, const char *msg)
 	    __attribute__((noreturn));
-void	sim__trace(struct sim *, enum sim_ev, struct sim_thread *,
+void	ktrq_sim__trace(struct sim *, enum sim_ev, struct sim_thread *,
 	    const char *what);
-int	sim__chan_index(struct sim *, const void *chan);
-void	sim__describe_thread(struct sim *, const struct sim_thread *,
+int	ktrq_sim__chan_index(struct sim *, const void *chan);
+void	ktrq_sim__describe_thread(struct sim *, const struct sim_thread *,
 	    char *buf, size_t len);
 
 #endif /* !KTRQ_SIM_IMPL_H */

@@ -52,7 +52,7 @@ strat_create(const struct sim_params *p, uint64_t *rng)
 		return (st);
 	k = p->pct_steps != 0 ? p->pct_steps : PCT_DEFAULT_STEPS;
 	for (i = 0; i < st->depth - 1; i++) {
-		c = 1 + sim__rng_below(rng, k);
+		c = 1 + ktrq_sim__rng_below(rng, k);
 		for (j = i; j > 0 && st->change[j - 1] > c; j--)
 			st->change[j] = st->change[j - 1];
 		st->change[j] = c;
@@ -75,7 +75,7 @@ pct_thread_new(void *arg, int tid)
 	struct strat_state *st = arg;
 
 	st->prio[tid] = (int64_t)st->depth + 1 +
-	    (int64_t)(sim__rng_below(st->rng, 1U << 20) << 7) + tid;
+	    (int64_t)(ktrq_sim__rng_below(st->rng, 1U << 20) << 7) + tid;
 }
 
 static uint64_t
@@ -103,7 +103,7 @@ random_pick(void *arg, const int *ids, uint64_t n, int cur, uint64_t step)
 	(void)ids;
 	(void)cur;
 	(void)step;
-	return (sim__rng_below(st->rng, n));
+	return (ktrq_sim__rng_below(st->rng, n));
 }
 
 static uint64_t
@@ -127,7 +127,7 @@ static const struct sim_strategy strategies[] = {
 };
 
 const struct sim_strategy *
-sim__strategy(enum sim_strategy_kind k)
+ktrq_sim__strategy(enum sim_strategy_kind k)
 {
 
 	return (&strategies[k <= SIM_STRAT_NONE ? k : SIM_STRAT_RANDOM]);

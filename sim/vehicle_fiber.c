@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The fiber vehicle: every simulated thread is a ucontext on a stack of
- * its own, all on the OS thread that called sim_run.  A hand-off is a
+ * its own, all on the OS thread that called ktrq_sim__run.  A hand-off is a
  * swapcontext (a few hundred ns) instead of two condition-variable
  * signals across CPUs (tens of µs), which is what makes sweeps of many
  * seeds affordable.  Stacks are mmap'ed with a guard page below, so an
@@ -141,7 +141,7 @@ fiber_main(unsigned hi, unsigned lo)
 
 	t = (struct sim_thread *)(uintptr_t)(((uint64_t)hi << 32) | lo);
 	after_switch(t->vehicle, NULL);
-	sim__thread_main(t);
+	ktrq_sim__thread_main(t);
 }
 
 static int
@@ -232,7 +232,7 @@ fv_reap(struct sim *s, struct sim_thread *t)
 	t->vehicle = NULL;
 }
 
-const struct sim_vehicle sim__vehicle_fiber = {
+const struct sim_vehicle ktrq_sim__vehicle_fiber = {
 	.name = "fiber",
 	.init = fv_init,
 	.fini = fv_fini,

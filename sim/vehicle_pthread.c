@@ -98,7 +98,7 @@ pt_main(void *arg)
 	pthread_mutex_unlock(&pv->vm);
 	if (pt->killed)
 		return (NULL);
-	sim__thread_main(t);
+	ktrq_sim__thread_main(t);
 	return (NULL);
 }
 
@@ -168,7 +168,7 @@ pv_reap(struct sim *s, struct sim_thread *t)
 	}
 }
 
-const struct sim_vehicle sim__vehicle_pthread = {
+const struct sim_vehicle ktrq_sim__vehicle_pthread = {
 	.name = "pthread",
 	.init = pv_init,
 	.fini = pv_fini,

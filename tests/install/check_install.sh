@@ -8,6 +8,7 @@
 #   - the same main.c through pkg-config, shared and static;
 #   - a bad KTRQ_REQUEST_POOL is an error message and exit 1;
 #   - the installed libktrq.so exports exactly its headers' functions;
+#   - libktrq_sim (ktrq::sim): its exports, examples/ built against it;
 #   - every installed tool's --version is the library's ktrq_version().
 set -eu
 src=$1 build=$2 work=$3 cc=$4 nm=$5
@@ -58,6 +59,26 @@ for kind in shared static; do
 done
 version=$(sed -n 's/^libktrq \([^:]*\):.*/\1/p' "$work/cmake-shared/out")
 
+# The simulator (ktrq::sim): its exports, and the examples built against
+# the installed package find their bug and replay it.
+simso=$(find "$prefix" -name 'libktrq_sim.so.*.*.*' | head -n 1)
+[ -n "$simso" ] || fail "no libktrq_sim.so.X.Y.Z under $prefix"
+[ -f "$libdir/libktrq_sim.a" ] || fail "no libktrq_sim.a in $libdir"
+[ -f "$libdir/pkgconfig/ktrq_sim.pc" ] || fail "no ktrq_sim.pc"
+sh "$src/tests/install/check_symbols.sh" "$nm" "$simso" ktrq_sim_ \
+    "$prefix"/include/ktrq/sim.h
+for ex in lost-wakeup:deadlock counter:assertion deadlock:deadlock; do
+	dir=${ex%%:*} kind=${ex#*:}
+	b=$work/sim-$dir
+	run cmake -S "$src/examples/$dir" -B "$b" -DCMAKE_C_COMPILER="$cc" \
+	    -DCMAKE_PREFIX_PATH="$prefix"
+	run cmake --build "$b"
+	exe=$(find "$b" -maxdepth 1 -type f -name 'example_*' | head -n 1)
+	[ -n "$exe" ] || fail "examples/$dir built no example_* program"
+	sh "$src/examples/check.sh" "$exe" "$kind" > "$b/check.log" 2>&1 ||
+	    { cat "$b/check.log" >&2; fail "examples/$dir against the package"; }
+done
+
 # A bad tunable: a message and exit 1, never a silent empty trace.
 if KTRQ_REQUEST_POOL=abc "$work/cmake-shared/quickstart" "$work/bad.out" \
     > /dev/null 2> "$work/bad.err"; then
@@ -83,6 +104,13 @@ run "$cc" -o "$pc/qs-static" "$src/examples/quickstart/main.c" \
 (cd "$pc" && LD_LIBRARY_PATH="$libdir" ./qs-shared a.out && ./qs-static b.out) \
     > "$pc/out" || fail "pkg-config builds failed: $(cat "$pc/out")"
 [ "$(grep -c '2 written' "$pc/out")" = 2 ] || fail "pkg-config: $(cat "$pc/out")"
+# shellcheck disable=SC2046
+run "$cc" -o "$pc/lost-wakeup" "$src/examples/lost-wakeup/lost_wakeup.c" \
+    $(pkg-config --cflags --libs ktrq_sim)
+if LD_LIBRARY_PATH="$libdir" "$pc/lost-wakeup" > /dev/null 2> "$pc/lw.err"; then
+	fail "pkg-config lost-wakeup found nothing"
+fi
+grep -q '^KTRQ_SIM_REPLAY=' "$pc/lw.err" || fail "pkg-config lost-wakeup: $(cat "$pc/lw.err")"
 
 # Tools: installed, with man pages, reporting the library's version.
 for t in ktrq-dump ktrq-stress ktrq-sim; do

@@ -33,31 +33,31 @@ sim_os_create(struct ktrq_os **osp)
 	struct sim *s;
 	int error;
 
-	if ((error = sim_create(&params, NULL, &s)) != 0)
+	if ((error = ktrq_sim__create(&params, NULL, &s)) != 0)
 		return (error);
-	*osp = sim_os(s);
+	*osp = ktrq_sim__os(s);
 	return (0);
 }
 
 static int
 sim_os_destroy(struct ktrq_os *os)
 {
-	struct sim *s = sim_of(os);
+	struct sim *s = ktrq_sim__of(os);
 
 	if (s == NULL)
 		return (EINVAL);
-	sim_destroy(s);
+	ktrq_sim__destroy(s);
 	return (0);
 }
 
 static int
 sim_os_run(struct ktrq_os *os, void (*body)(void *), void *arg)
 {
-	struct sim *s = sim_of(os);
+	struct sim *s = ktrq_sim__of(os);
 
-	if (sim_run(s, body, arg) != SIM_OK) {
+	if (ktrq_sim__run(s, body, arg) != SIM_OK) {
 		fprintf(stderr, "simulator: ");
-		sim_report(s, stderr);
+		ktrq_sim__report(s, stderr);
 		return (1);
 	}
 	return (0);
@@ -76,7 +76,7 @@ main(int argc, char **argv)
 {
 	const char *variant = argc > 1 ? argv[1] : "fiber";
 
-	sim_params_init(&params);
+	ktrq_sim__params_init(&params);
 	params.seed = 1;
 	params.vehicle = SIM_VEHICLE_FIBER;
 	if (strcmp(variant, "pthread") == 0)

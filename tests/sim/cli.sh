@@ -72,6 +72,10 @@ replay() {
 	    die "replay trace hash '$got', want '$want'"
 	[ "$(field "schedule hash" out)" = "$wsched" ] ||
 	    die "replay schedule hash differs"
+	# "-" is the standard input.
+	expect_rc 0 "$SIM" replay - <s.sched
+	[ "$(field "trace hash" out)" = "$want (matches the recorded run)" ] ||
+	    die "replay from stdin differs"
 }
 
 # The decisions do not depend on how threads are carried.
@@ -162,6 +166,9 @@ usage() {
 	done
 	expect_rc 0 "$SIM" --help
 	grep -q '^usage: ktrq-sim' out || die "--help: no usage on stdout"
+	# Every seed is 2^64 of them: said so, not "A > B".
+	expect_rc 2 "$SIM" sweep --seeds 0:18446744073709551615
+	grep -q '2^64 seeds' err || die "--seeds 0:2^64-1: wrong message"
 }
 
 unwritable() {

@@ -1,0 +1,31 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# check.sh PROGRAM KIND: PROGRAM finds a failure of KIND, prints a
+# KTRQ_SIM_REPLAY line, and run again with it reproduces the same failure
+# (the same "ktrq_sim_check ..." line: kind, seed, step and message).
+set -u
+prog=$1 kind=$2
+out=$(mktemp) out2=$(mktemp)
+trap 'rm -f "$out" "$out2"' EXIT
+unset KTRQ_SIM_REPLAY
+if "$prog" >/dev/null 2>"$out"; then
+	echo "FAIL: $prog found nothing"; cat "$out"; exit 1
+fi
+grep -q "^ktrq_sim_check.*: $kind in run" "$out" || {
+	echo "FAIL: no $kind failure"; cat "$out"; exit 1; }
+line=$(grep "^KTRQ_SIM_REPLAY=" "$out") || {
+	echo "FAIL: no replay line"; cat "$out"; exit 1; }
+# The line is shell syntax: evaluate it as a user pasting it would.
+eval "export $line"
+if "$prog" >/dev/null 2>"$out2"; then
+	echo "FAIL: the replay held"; cat "$out2"; exit 1
+fi
+a=$(grep '^ktrq_sim_check' "$out" | sed 's/ in run [0-9]*//')
+b=$(grep '^ktrq_sim_check' "$out2" | sed 's/ in run [0-9]*//')
+if [ "$a" != "$b" ]; then
+	echo "FAIL: replay differs"; echo "$a"; echo "$b"; exit 1
+fi
+cmp -s "$out" "$out2" || grep -q "$(grep '^KTRQ_SIM_REPLAY=' "$out2" | cut -c1-40)" "$out" || {
+	echo "FAIL: replay schedule differs"; exit 1; }
+echo "ok: $kind found and replayed"
+cat "$out"
