@@ -13,7 +13,7 @@
 # / the current directory when the script was copied out, as OSS-Fuzz does).
 # Without the variables it makes libFuzzer + ASan + UBSan binaries with clang
 # in build-fuzz/oss/.  The library sources are the ones the CMake targets
-# list (ktrq_core, ktrq_os_pthread, ktrq_sim, ktrq_dump), compiled directly:
+# list (ktrq_core, ktrq_os_pthread, ktrq_sim_obj, ktrq_harness, ktrq_dump), compiled directly:
 # no CMake needed, and no command-line main (ktrq-sim, ktrq-dump) or kernel
 # backend is picked up by accident.
 #
@@ -56,7 +56,9 @@ fi
 warn="-Wall -Wextra -Wpedantic"
 [ "${KTRQ_FUZZ_WERROR:-0}" = 1 ] && warn="$warn -Werror"
 std="-std=c11 -D_POSIX_C_SOURCE=200809L -DKTRQ_REQUEST_POOL=100"
-inc="-I$root/include -I$root/src -I$root/sim -I$root/tools/ktrq-dump -I$root/fuzz"
+# <ktrq/version.h>, generated as CMake does (cmake/gen-version.sh).
+sh "$root/cmake/gen-version.sh" "$root" "$WORK/include/ktrq/version.h"
+inc="-I$root/include -I$WORK/include -I$root/src -I$root/sim -I$root/tools/ktrq-dump -I$root/fuzz"
 
 # The .c files of `add_library(NAME ...)` in a CMakeLists.txt.
 lib_sources() {		# DIR NAME
@@ -68,8 +70,8 @@ lib_sources() {		# DIR NAME
 }
 
 srcs=""
-for spec in src:ktrq_core src/os:ktrq_os_pthread sim:ktrq_sim \
-    tools/ktrq-dump:ktrq_dump; do
+for spec in src:ktrq_core src/os:ktrq_os_pthread sim:ktrq_sim_obj \
+    sim:ktrq_harness tools/ktrq-dump:ktrq_dump; do
 	s=$(lib_sources "${spec%%:*}" "${spec##*:}")
 	if [ -z "$s" ]; then
 		echo "build.sh: no sources for ${spec##*:} in ${spec%%:*}/CMakeLists.txt" >&2
