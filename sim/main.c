@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "report.h"
 #include "sweep.h"
@@ -49,6 +50,7 @@ static const struct {
 
 enum optid {
 	O_SCENARIO, O_SEED, O_SEEDS, O_JOBS, O_SHARD, O_STOP, O_EXPLAIN,
+	O_SCHED_DIR, O_MAX_SCHED,
 	O_STRATEGY,
 	O_DEPTH, O_PCT_STEPS, O_VEHICLE, O_PROCS, O_THREADS, O_EVENTS, O_POOL,
 	O_SYNC, O_FAULTS, O_GENIO_COPY, O_SPURIOUS, O_TIMEOUTS,
@@ -71,6 +73,8 @@ static const struct optdef {
 	[O_SHARD] = { "shard", K_STR, 0, 0, CMD_SWEEP },
 	[O_STOP] = { "stop-on-fail", K_FLAG, 0, 0, CMD_SWEEP },
 	[O_EXPLAIN] = { "explain", K_FLAG, 0, 0, CMD_SWEEP },
+	[O_SCHED_DIR] = { "schedule-dir", K_STR, 0, 0, CMD_SWEEP },
+	[O_MAX_SCHED] = { "max-schedules", K_NUM, 0, SWEEP_SCHED_MAX, CMD_SWEEP },
 	[O_STRATEGY] = { "strategy", K_STR, 0, 0, C_WORK },
 	[O_DEPTH] = { "depth", K_NUM, 1, SIM_MAXTHREADS, C_WORK },
 	[O_PCT_STEPS] = { "pct-steps", K_NUM, 0, UINT64_MAX, C_WORK },
@@ -121,7 +125,7 @@ usage(FILE *f)
 "                    [--timeline F] [--schedule-out F] [--json]\n"
 "       ktrq-sim sweep [--scenario NAME] --seeds A:B [--jobs N]\n"
 "                    [--shard I/N] [--stop-on-fail] [--explain] [options]\n"
-"                    [--json]\n"
+"                    [--schedule-dir D] [--max-schedules N] [--json]\n"
 "       ktrq-sim replay FILE|- [--vehicle V] [--trace-out F] [--timeline F]\n"
 "                    [--schedule-out F] [--json]\n"
 "       ktrq-sim selfcheck [--scenario NAME] [--seed N] [options] [--json]\n"
@@ -135,6 +139,9 @@ usage(FILE *f)
 "  --stop-on-fail      end the sweep at the first failing seed\n"
 "  --explain           after the summary: what its terms mean, what to\n"
 "                      run next\n"
+"  --schedule-dir D    sweep: save failing schedules in D (default .)\n"
+"  --max-schedules N   sweep: save at most N, for the lowest failing\n"
+"                      seeds (default 10; 0: none)\n"
 "  --strategy S        random (default), pct, none (no preemption)\n"
 "  --depth D           pct: bug depth, D-1 priority change points (3)\n"
 "  --pct-steps K       pct: estimated run length (default 0: automatic)\n"
@@ -882,6 +889,14 @@ cmd_selfcheck(const struct cli *c)
 /* ---- sweep and list ---- */
 
 static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return (stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+}
+
+static int
 cmd_sweep(const struct cli *c)
 {
 	struct sweep_opts o;
@@ -914,6 +929,12 @@ cmd_sweep(const struct cli *c)
 	o.json = c->set[O_JSON];
 	o.stop_on_fail = c->set[O_STOP];
 	o.explain = c->set[O_EXPLAIN];
+	o.sched_dir = c->set[O_SCHED_DIR] ? c->str[O_SCHED_DIR] : NULL;
+	if (o.sched_dir != NULL && !is_dir(o.sched_dir))
+		return (bad("--schedule-dir: '%s' is not a directory",
+		    o.sched_dir));
+	o.max_sched = c->set[O_MAX_SCHED] ? (unsigned)c->num[O_MAX_SCHED] :
+	    SWEEP_SCHED_DEFAULT;
 	o.argv0 = c->argv0;
 	o.progress = isatty(STDERR_FILENO);
 	return (sweep_main(&o));

@@ -44,7 +44,7 @@ struct seed_result {
 	int		 ok;
 	uint64_t	 steps, decisions, shash, thash;
 	char		 result[32];	/* result name, or "crash" */
-	char		 sched[128];	/* saved schedule, "" if none */
+	char		 sched[512];	/* saved schedule, "" if none */
 	char		 msg[256];	/* first line of the failure */
 };
 
@@ -97,10 +97,15 @@ one_line(char *dst, size_t len, const char *src)
 	dst[i] = '\0';
 }
 
-/* Run `seed`; returns scn_run's error (bad parameters), else 0. */
+/*
+ * Run `seed`; returns scn_run's error (bad parameters), else 0.  With
+ * `save`, a failing run's schedule is written to o->sched_dir.
+ */
 static int
-run_seed(const struct sweep_opts *o, uint64_t seed, struct seed_result *r)
+run_seed(const struct sweep_opts *o, uint64_t seed, struct seed_result *r,
+    int save)
 {
+	char name[160];
 	struct sim_params p = o->simp;
 	struct scn_outcome out;
 	char err[256];
@@ -119,8 +124,11 @@ run_seed(const struct sweep_opts *o, uint64_t seed, struct seed_result *r)
 	if (!out.ok) {
 		one_line(r->msg, sizeof(r->msg), out.verdict[0] != '\0' ?
 		    out.verdict : out.sim.message);
-		report_schedule_name(r->sched, sizeof(r->sched),
-		    o->sp.scenario, seed);
+	}
+	if (!out.ok && save) {
+		report_schedule_name(name, sizeof(name), o->sp.scenario, seed);
+		snprintf(r->sched, sizeof(r->sched), "%s/%s",
+		    o->sched_dir != NULL ? o->sched_dir : ".", name);
 		if (report_save_schedule(&out, r->sched, err,
 		    sizeof(err)) != 0) {
 			fprintf(stderr, "%s: %s\n", REPORT_PROG, err);
@@ -294,7 +302,7 @@ sweep_inline(struct agg *a)
 	int error;
 
 	for (k = 0; k < a->total && !a->stop; k++) {
-		if ((error = run_seed(a->o, seed_of(a->o, k), &r)) != 0) {
+		if ((error = run_seed(a->o, seed_of(a->o, k), &r, 0)) != 0) {
 			a->bad_params = error;
 			return;
 		}
@@ -314,7 +322,7 @@ worker_main(const struct sweep_opts *o, uint64_t total, uint64_t k,
 	int error, n;
 
 	for (; k < total; k += o->jobs) {
-		if ((error = run_seed(o, seed_of(o, k), &r)) != 0) {
+		if ((error = run_seed(o, seed_of(o, k), &r, 0)) != 0) {
 			n = snprintf(line, sizeof(line), "E\t%d\n", error);
 			(void)write_all(fd, line, (size_t)n);
 			_exit(2);
@@ -520,6 +528,23 @@ distinct(uint64_t *v, size_t n)
 	return (d);
 }
 
+/*
+ * Schedules for the first max_sched failing seeds (by seed, whatever the
+ * jobs did), run once more here: the same seed is the same run, so the
+ * set saved never depends on which worker finished first.
+ */
+static void
+save_schedules(struct agg *a)
+{
+	struct seed_result r;
+	size_t i;
+
+	for (i = 0; i < a->nfail && i < a->o->max_sched; i++) {
+		if (run_seed(a->o, a->fail[i].seed, &r, 1) == 0 && !r.ok)
+			memcpy(a->fail[i].sched, r.sched, sizeof(r.sched));
+	}
+}
+
 static void
 replay_cmd(const struct agg *a, const struct seed_result *r, char *buf,
     size_t len)
@@ -561,9 +586,12 @@ summary_text(const struct agg *a, const struct totals *t)
 		    a->fail[i].seed, a->fail[i].result, a->fail[i].msg, cmd);
 	}
 	if (a->nfail > FAILS_SHOWN)
-		printf("  ... and %zu more (schedules saved as %s-%s-SEED."
-		    "sched)\n", a->nfail - FAILS_SHOWN, REPORT_PROG,
-		    o->sp.scenario);
+		printf("  ... and %zu more\n", a->nfail - FAILS_SHOWN);
+	if (a->nfail > o->max_sched)
+		printf("  schedules saved for the first %u failing seeds in "
+		    "%s (--max-schedules); the others replay with `run "
+		    "--seed`\n", o->max_sched, o->sched_dir != NULL ?
+		    o->sched_dir : ".");
 	printf("distinct interleavings: %zu\n", t->dsched);
 	printf("distinct traces:        %zu\n", t->dtrace);
 	printf("steps:                  %" PRIu64 "\n", a->steps);
@@ -668,6 +696,7 @@ sweep_main(const struct sweep_opts *o)
 	t.dtrace = distinct(a.th, a.nh);
 	if (a.nfail > 0)
 		qsort(a.fail, a.nfail, sizeof(*a.fail), cmp_fail);
+	save_schedules(&a);
 	if (o->json)
 		summary_json(&a, &t);
 	else {

@@ -13,6 +13,9 @@
 #include "scenario.h"
 
 #define	SWEEP_JOBS_MAX	256
+/* Schedule files a sweep writes unless --max-schedules says otherwise. */
+#define	SWEEP_SCHED_DEFAULT	10
+#define	SWEEP_SCHED_MAX		100000
 
 struct sweep_opts {
 	struct scn_params	 sp;
@@ -25,6 +28,8 @@ struct sweep_opts {
 	int			 progress;	/* draw a bar on stderr */
 	int			 explain;	/* glossary and next steps */
 	const char		*argv0;		/* the program, as invoked */
+	const char		*sched_dir;	/* NULL: the current directory */
+	unsigned		 max_sched;	/* schedules saved at most */
 };
 
 /* After a text summary: what its terms mean, what to run next. */

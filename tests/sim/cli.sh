@@ -135,6 +135,25 @@ sweep_fail() {
 	expect_rc 1 "$SIM" replay ktrq-sim-mixed-4.sched
 }
 
+sweep_sched_cap() {
+	mkdir sd
+	expect_rc 1 "$SIM" sweep --seeds 1:12 --jobs 2 --max-steps 60 \
+	    --schedule-dir sd --max-schedules 3
+	[ "$(ls sd | wc -l)" -eq 3 ] || die "want 3 schedules in sd: $(ls sd)"
+	for s in 1 2 3; do
+		[ -s sd/ktrq-sim-mixed-$s.sched ] || die "seed $s not saved"
+	done
+	! ls ./*.sched >/dev/null 2>&1 || die "schedules in the cwd: $(ls ./*.sched)"
+	grep -q 'schedules saved for the first 3 failing seeds in sd' out ||
+	    die "no cap message in: $(cat out)"
+	expect_rc 1 "$SIM" replay sd/ktrq-sim-mixed-2.sched
+	expect_rc 1 "$SIM" sweep --seeds 1:4 --max-steps 60 --max-schedules 0
+	! ls ./*.sched >/dev/null 2>&1 || die "--max-schedules 0 saved some"
+	expect_rc 2 "$SIM" sweep --seeds 1:4 --schedule-dir no-such-dir
+	grep -q "schedule-dir: 'no-such-dir' is not a directory" err ||
+	    die "missing dir: $(cat err)"
+}
+
 corrupt() {
 	printf 'ktrqsim1 scenario=mixed;!!!!\n' >c.sched
 	expect_rc 2 "$SIM" replay c.sched
