@@ -58,7 +58,7 @@ enum optid {
 	O_SCHEDULE_OUT, O_JSON, O_HELP, NOPT
 };
 
-enum optkind { K_FLAG, K_NUM, K_STR };
+enum optkind { K_FLAG, K_NUM, K_STR, K_RATE };
 
 static const struct optdef {
 	const char	*name;
@@ -84,13 +84,13 @@ static const struct optdef {
 	[O_THREADS] = { "threads", K_NUM, 1, 8, C_WORK },
 	[O_EVENTS] = { "events", K_NUM, 1, 99999, C_WORK },
 	[O_POOL] = { "pool", K_NUM, 1, KTRQ_POOL_MAX, C_WORK },
-	[O_SYNC] = { "sync", K_NUM, 0, 1000, C_WORK },
-	[O_FAULTS] = { "faults", K_NUM, 0, 1000, C_WORK },
+	[O_SYNC] = { "sync", K_RATE, 0, 1000, C_WORK },
+	[O_FAULTS] = { "faults", K_RATE, 0, 1000, C_WORK },
 	[O_GENIO_COPY] = { "genio-copy", K_FLAG, 0, 0, C_WORK },
-	[O_SPURIOUS] = { "spurious", K_NUM, 0, 1000, C_WORK },
-	[O_TIMEOUTS] = { "timeouts", K_NUM, 0, 1000, C_WORK },
-	[O_FAULT_ENABLE] = { "fault-enable", K_NUM, 0, 1000, C_WORK },
-	[O_FAULT_FIRE] = { "fault-fire", K_NUM, 0, 1000, C_WORK },
+	[O_SPURIOUS] = { "spurious", K_RATE, 0, 1000, C_WORK },
+	[O_TIMEOUTS] = { "timeouts", K_RATE, 0, 1000, C_WORK },
+	[O_FAULT_ENABLE] = { "fault-enable", K_RATE, 0, 1000, C_WORK },
+	[O_FAULT_FIRE] = { "fault-fire", K_RATE, 0, 1000, C_WORK },
 	[O_MAX_STEPS] = { "max-steps", K_NUM, 1, UINT64_MAX, C_WORK },
 	[O_TRACE_OUT] = { "trace-out", K_STR, 0, 0, C_FILES },
 	[O_TIMELINE] = { "timeline", K_STR, 0, 0, C_FILES },
@@ -167,7 +167,9 @@ usage(FILE *f)
 "                      saves ktrq-sim-SCENARIO-SEED.sched here\n"
 "  --json              one JSON object on stdout instead of text\n"
 "  --help              this text\n"
-"Rates R are permille, 0..1000.  Workload options default to the\n"
+"Rates R are fractions 0..1, as in every libktrq tool (0.25; at most\n"
+"three decimals); a whole number is read as permille (250), the older\n"
+"spelling, and summaries print permille.  Workload options default to the\n"
 "scenario's values (shown by `ktrq-sim run`).  A replay takes every\n"
 "parameter from its file; only the vehicle may change.\n"
 "exit: 0 every invariant held, 1 a violation (the replay command is\n"
@@ -239,6 +241,40 @@ parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *vp)
 	return (0);
 }
 
+/*
+ * A rate: a fraction written with a point, "0.25" or ".5" or "1.0", at
+ * most three decimals (the engine counts in permille), or -- the older
+ * spelling -- a whole number of permille, "250".  Stored as permille.
+ */
+static int
+parse_rate(const char *s, uint64_t *vp)
+{
+	const char *dot = strchr(s, '.'), *p;
+	uint64_t whole = 0, frac = 0;
+	int ndig = 0;
+
+	if (dot == NULL)
+		return (parse_u64(s, 0, 1000, vp));
+	for (p = s; p < dot; p++) {
+		if (*p < '0' || *p > '9' || p - s > 1)
+			return (-1);
+		whole = whole * 10 + (uint64_t)(*p - '0');
+	}
+	for (p = dot + 1; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || ++ndig > 3)
+			return (-1);
+		frac = frac * 10 + (uint64_t)(*p - '0');
+	}
+	if (dot == s && ndig == 0)
+		return (-1);
+	for (; ndig < 3; ndig++)
+		frac *= 10;
+	if (whole > 1 || (whole == 1 && frac != 0))
+		return (-1);
+	*vp = whole * 1000 + frac;
+	return (0);
+}
+
 /* "A<sep>B": two numbers around one separator. */
 static int
 parse_pair(const char *s, int sep, uint64_t *a, uint64_t *b)
@@ -278,6 +314,11 @@ store(struct cli *c, int id, const char *arg)
 		if (*arg == '\0')
 			return (bad("--%s: empty value", d->name));
 		c->str[id] = arg;
+	} else if (d->kind == K_RATE) {
+		if (parse_rate(arg, &c->num[id]) != 0)
+			return (bad("--%s: invalid rate '%s' (a fraction 0..1 "
+			    "such as 0.25, or whole permille 0..1000)", d->name,
+			    arg));
 	} else if (parse_u64(arg, d->min, d->max, &c->num[id]) != 0)
 		return (bad("--%s: invalid value '%s' (%" PRIu64 "..%" PRIu64
 		    ")", d->name, arg, d->min, d->max));

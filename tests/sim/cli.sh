@@ -135,6 +135,18 @@ sweep_fail() {
 	expect_rc 1 "$SIM" replay ktrq-sim-mixed-4.sched
 }
 
+rates() {
+	expect_rc 0 "$SIM" run --seed 3 --spurious 0.25 --sync .5
+	grep 'hash' out > frac
+	expect_rc 0 "$SIM" run --seed 3 --spurious 250 --sync 500
+	grep 'hash' out > permille
+	cmp -s frac permille || die "0.25 and 250 differ: $(cat frac permille)"
+	for v in 1.5 0.2505 abc . -0.1 1001; do
+		expect_rc 2 "$SIM" run --seed 3 --spurious "$v"
+		grep -q "invalid rate '$v'" err || die "rate $v: $(cat err)"
+	done
+}
+
 sweep_sched_cap() {
 	mkdir sd
 	expect_rc 1 "$SIM" sweep --seeds 1:12 --jobs 2 --max-steps 60 \
