@@ -25,6 +25,7 @@ function(ktrq_test name)
     if(T_PTHREAD)
       add_test(NAME helgrind.${name}
         COMMAND ${VALGRIND_EXECUTABLE} --tool=helgrind --error-exitcode=1
+                --suppressions=${PROJECT_SOURCE_DIR}/tests/helgrind.supp
                 --quiet $<TARGET_FILE:${name}> ${T_ARGS})
       set_tests_properties(helgrind.${name} PROPERTIES LABELS helgrind TIMEOUT 900)
     endif()

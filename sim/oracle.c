@@ -7,7 +7,10 @@
  *     list, and records are written in that order, one writer at a time,
  *     each only after it was taken (so a synchronous record lies between
  *     its thread's earlier and later ones, and no fast path wrote around
- *     a request the worker held).
+ *     a request the worker held).  A batch is one write of several
+ *     asynchronous records: they all begin, in order, before any ends,
+ *     and end in order; after a record ends with an error the rest of
+ *     its batch is dropped, in order.
  *  2. The trace is exactly the successful writes, in order: same pid,
  *     tid, type and flags, and the payload carries the tag of the post
  *     that made it; every thread's tags increase.
@@ -63,7 +66,12 @@ struct oracle {
 	unsigned		 pending_drop[SCN_MAXPID];
 	uint64_t		 last_take;
 	uint64_t		 last_wbegin;
-	uint64_t		 writer;	/* serial being written, or 0 */
+	/* The writes under way: one record, or a batch, oldest first. */
+	uint64_t		 open[KTRQ_BATCH_MAX];
+	int			 nopen;		/* in open[] */
+	int			 ohead;		/* open[ohead] ends next */
+	int			 oended;	/* an end was seen: no begins */
+	int			 ofailed;	/* an end had an error */
 	uint64_t		 posted;
 	uint64_t		 enobufs_posts;
 	uint64_t		 nobufs_pool;
@@ -174,10 +182,11 @@ on_write_begin(struct oracle *o, const struct ev *e, size_t i)
 	if (q == NULL)
 		return (fail(o, "write of unknown request %" PRIu64,
 		    e->serial));
-	if (o->writer != 0)
+	if (o->nopen != 0 && (o->oended || q->sync || o->nopen ==
+	    KTRQ_BATCH_MAX || req_of(o, o->open[0])->sync))
 		return (fail(o, "two writers: request %" PRIu64 " (tag %"
 		    PRIu32 ") began while %" PRIu64 " was being written",
-		    e->serial, q->tag, o->writer));
+		    e->serial, q->tag, o->open[o->ohead]));
 	if (e->serial <= o->last_wbegin)
 		return (fail(o, "order: request %" PRIu64 " (tag %" PRIu32
 		    ") written after request %" PRIu64 ", which entered the "
@@ -192,8 +201,17 @@ on_write_begin(struct oracle *o, const struct ev *e, size_t i)
 		q->take = i + 1;
 	}
 	o->last_wbegin = e->serial;
-	o->writer = e->serial;
+	o->open[o->nopen++] = e->serial;
 	return (1);
+}
+
+/* The oldest open write is over; the set closes with its last one. */
+static void
+write_close(struct oracle *o)
+{
+
+	if (++o->ohead == o->nopen)
+		o->nopen = o->ohead = o->oended = o->ofailed = 0;
 }
 
 static int
@@ -201,10 +219,13 @@ on_write_end(struct oracle *o, const struct ev *e, size_t i)
 {
 	struct req *q = req_of(o, e->serial);
 
-	if (q == NULL || o->writer != e->serial || q->fate != F_OPEN)
+	if (q == NULL || o->nopen == 0 || o->open[o->ohead] != e->serial ||
+	    q->fate != F_OPEN || o->ofailed)
 		return (fail(o, "write end of request %" PRIu64 " that was "
-		    "not being written", e->serial));
-	o->writer = 0;
+		    "not the next being written", e->serial));
+	o->oended = 1;
+	o->ofailed = e->error != 0;
+	write_close(o);
 	q->finish = i + 1;
 	if (e->error != 0) {
 		q->fate = F_WERROR;
@@ -220,6 +241,17 @@ on_write_end(struct oracle *o, const struct ev *e, size_t i)
 }
 
 static int
+req_in_open(const struct oracle *o, uint64_t serial)
+{
+	int j;
+
+	for (j = o->ohead; j < o->nopen; j++)
+		if (o->open[j] == serial)
+			return (1);
+	return (0);
+}
+
+static int
 on_drop(struct oracle *o, const struct ev *e, size_t i)
 {
 	struct req *q;
@@ -232,6 +264,16 @@ on_drop(struct oracle *o, const struct ev *e, size_t i)
 	if ((q = req_of(o, e->serial)) == NULL || q->fate != F_OPEN)
 		return (fail(o, "drop of request %" PRIu64 " twice or unknown",
 		    e->serial));
+	if (o->nopen != 0 && o->open[o->ohead] == e->serial) {
+		/* The rest of a batch whose write failed. */
+		if (!o->ofailed)
+			return (fail(o, "request %" PRIu64 " (tag %" PRIu32
+			    ") dropped while being written, with no write "
+			    "error before it", e->serial, q->tag));
+		write_close(o);
+	} else if (q->take != 0 && req_in_open(o, e->serial))
+		return (fail(o, "request %" PRIu64 " (tag %" PRIu32 ") of a "
+		    "batch dropped out of order", e->serial, q->tag));
 	q->fate = F_DROPPED;
 	q->finish = i + 1;
 	return (1);
@@ -276,20 +318,24 @@ on_probe(struct oracle *o, const struct ev *e, size_t i)
 static int
 on_twrite(struct oracle *o, const struct ev *e)
 {
-	const struct req *q = req_of(o, o->writer);
-	int t = e->error;
+	const struct req *q;
+	int j, t = e->error;
 
 	if (t < 0 || t > 1)
 		return (fail(o, "write to unknown target %d", t));
 	o->wtarget = t;
-	if (q == NULL || o->fence_begin[t] == 0)
+	if (o->fence_begin[t] == 0)
 		return (1);
-	if (q->capture < o->fence_begin[t] && q->take > o->fence_end[t])
-		return (fail(o, "request %" PRIu64 " (tag %" PRIu32 ") was "
-		    "written to target %d after that target's write error or "
-		    "CLEARFILE (event %zu), though captured before it and "
-		    "taken after", o->writer, q->tag, t,
-		    o->fence_begin[t] - 1));
+	for (j = o->ohead; j < o->nopen; j++) {
+		q = req_of(o, o->open[j]);
+		if (q->capture < o->fence_begin[t] &&
+		    q->take > o->fence_end[t])
+			return (fail(o, "request %" PRIu64 " (tag %" PRIu32
+			    ") was written to target %d after that target's "
+			    "write error or CLEARFILE (event %zu), though "
+			    "captured before it and taken after", o->open[j],
+			    q->tag, t, o->fence_begin[t] - 1));
+	}
 	return (1);
 }
 

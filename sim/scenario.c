@@ -233,6 +233,38 @@ simtgt_begin(struct simtgt *st, size_t total)
 	return (0);
 }
 
+/*
+ * Bytes of the record at the start of iov: its header's length, or all
+ * of the call when that is not a ktrace header.
+ */
+static size_t
+simtgt_record(const struct ktrq_iov *iov, int iovcnt, size_t total)
+{
+	uint8_t b[4];
+	size_t got, n;
+	uint32_t len;
+	int i;
+
+	if (total < KTRQ_REC_HDR_V1_SIZE)
+		return (total);
+	for (i = 0, got = 0; i < iovcnt && got < sizeof(b); i++) {
+		n = iov[i].len < sizeof(b) - got ? iov[i].len : sizeof(b) - got;
+		memcpy(b + got, iov[i].base, n);
+		got += n;
+	}
+	len = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	    (uint32_t)b[3] << 24;
+	if (len > total - KTRQ_REC_HDR_V1_SIZE)
+		return (total);
+	return (KTRQ_REC_HDR_V1_SIZE + (size_t)len);
+}
+
+/*
+ * One record per call at most (a batch takes several calls: short
+ * writes at record boundaries), each staged whole and passed to the
+ * inner target only when complete, as IO_UNIT: a failure loses the
+ * record under way and nothing before it.
+ */
 static int
 simtgt_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
     const struct ktrq_cred *cred, size_t *donep)
@@ -245,15 +277,14 @@ simtgt_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 	total = ktrq_iov_total(iov, iovcnt);
 	if (st->pending == 0) {
 		log_simple(st->r, EV_TWRITE, 0, st->index);
-		if ((error = simtgt_begin(st, total)) != 0)
+		if ((error = simtgt_begin(st, simtgt_record(iov, iovcnt,
+		    total))) != 0)
 			return (error);
 	}
-	if (total > st->pending)
-		ktrq_sim__fail(st->r->s, "a write ran past the record it began");
-	allow = total;
-	if (total > 1 && ktrq_sim__fault(st->r->s, SIM_FAULT_SHORT_WRITE,
+	allow = total < st->pending ? total : st->pending;
+	if (allow > 1 && ktrq_sim__fault(st->r->s, SIM_FAULT_SHORT_WRITE,
 	    "short write"))
-		allow = 1 + ktrq_sim__choose(st->r->s, SIM_CH_VALUE, total - 1,
+		allow = 1 + ktrq_sim__choose(st->r->s, SIM_CH_VALUE, allow - 1,
 		    "short write length");
 	for (n = allow, i = 0; i < iovcnt && n > 0; i++) {
 		size_t c = iov[i].len < n ? iov[i].len : n;

@@ -93,6 +93,18 @@ ktrq__sleep(struct ktrq *k, const void *chan, const char *wmesg)
 	return (error);
 }
 
+/* The same with a timeout: 0 (woken, perhaps spuriously) or EWOULDBLOCK. */
+int
+ktrq__timedsleep(struct ktrq *k, const void *chan, const char *wmesg,
+    uint64_t ns)
+{
+	int error;
+
+	error = k->k_os->msleep(k->k_os->cookie, chan, k->k_mtx, wmesg, ns);
+	KTRQ_ASSERT(k, error == 0 || error == EWOULDBLOCK);
+	return (error);
+}
+
 void
 ktrq__wakeup(struct ktrq *k, const void *chan)
 {
@@ -141,6 +153,16 @@ ktrq_config_init(struct ktrq_config *cf, const struct ktrq_os *os)
 	cf->os = os;
 }
 
+static void
+config_log(const struct ktrq_config *cf, const char *msg)
+{
+
+	if (cf->log != NULL)
+		cf->log(cf->log_arg, KTRQ_LOG_ERR, msg);
+	else
+		cf->os->log(cf->os->cookie, KTRQ_LOG_ERR, msg);
+}
+
 /*
  * The pool size in force at start: the configuration's, else the
  * tunable's (the loader tunable of 2002), else the compiled default.
@@ -166,23 +188,59 @@ start_pool_size(const struct ktrq_config *cf, uint32_t *sizep)
 	}
 	if (error != 0 || v < 1 || v > KTRQ_POOL_MAX) {
 		msg = "KTRQ_REQUEST_POOL must be an integer from 1 to 1000000";
-		if (cf->log != NULL)
-			cf->log(cf->log_arg, KTRQ_LOG_ERR, msg);
-		else
-			os->log(os->cookie, KTRQ_LOG_ERR, msg);
+		config_log(cf, msg);
 		return (EINVAL);
 	}
 	*sizep = (uint32_t)v;
 	return (0);
 }
 
+/*
+ * The back-pressure timeout in force at start, 0 for off: the flag with
+ * the configuration's timeout, else the tunable's, else the default; no
+ * flag, and the tunable may turn it on.
+ */
+static int
+start_backpressure(const struct ktrq_config *cf, uint64_t *nsp)
+{
+	const struct ktrq_os *os = cf->os;
+	int on = (cf->flags & KTRQ_CF_BACKPRESSURE) != 0;
+	long long v;
+	int error;
+
+	if (!on && cf->backpressure_ns != 0)
+		return (EINVAL);
+	if (cf->backpressure_ns != 0) {
+		*nsp = cf->backpressure_ns;
+		return (0);
+	}
+	error = os->tunable(os->cookie, KTRQ_BACKPRESSURE_TUNABLE, &v);
+	if (error == ENOENT) {
+		*nsp = on ? KTRQ_BACKPRESSURE_NS_DEFAULT : 0;
+		return (0);
+	}
+	if (error != 0 || v < 0) {
+		config_log(cf, "KTRQ_BACKPRESSURE_NS must be a decimal "
+		    "number of nanoseconds");
+		return (EINVAL);
+	}
+	*nsp = v != 0 ? (uint64_t)v : on ? KTRQ_BACKPRESSURE_NS_DEFAULT : 0;
+	return (0);
+}
+
 static int
 check_config(const struct ktrq_config *cf)
 {
+	const unsigned known = KTRQ_CF_GENIO_COPY | KTRQ_CF_BACKPRESSURE;
 
 	if (cf->genio_size > KTRQ_GENIO_SIZE_MAX)
 		return (EINVAL);
-	if ((cf->flags & ~(unsigned)KTRQ_CF_GENIO_COPY) != 0)
+	if ((cf->flags & ~known) != 0)
+		return (EINVAL);
+	if (cf->batch_max < 0 || cf->batch_max > KTRQ_BATCH_MAX)
+		return (EINVAL);
+	if (cf->inline_size != 0 && (cf->inline_size < KTRQ_INLINE_MIN ||
+	    cf->inline_size > KTRQ_INLINE_MAX))
 		return (EINVAL);
 	return (0);
 }
@@ -205,6 +263,9 @@ instance_alloc(const struct ktrq_config *cf)
 	k->k_probe = cf->probe;
 	k->k_probe_arg = cf->probe_arg;
 	k->k_warn = 1;
+	k->k_batch_max = cf->batch_max != 0 ? cf->batch_max : KTRQ_BATCH_MAX;
+	k->k_inline = cf->inline_size != 0 ? cf->inline_size :
+	    KTRQ_INLINE_DEFAULT;
 	STAILQ_INIT(&k->k_free);
 	STAILQ_INIT(&k->k_todo);
 	LIST_INIT(&k->k_procs);
@@ -217,6 +278,8 @@ instance_free(struct ktrq *k)
 	const struct ktrq_os *os = k->k_os;
 
 	ktrq__pool_fini(k);
+	if (k->k_batch != NULL)
+		os->free(os->cookie, k->k_batch, sizeof(*k->k_batch));
 	if (k->k_resize_mtx != NULL)
 		os->mtx_destroy(os->cookie, k->k_resize_mtx);
 	if (k->k_proctree_mtx != NULL)
@@ -231,6 +294,7 @@ ktrq_create(const struct ktrq_config *cf, struct ktrq **kp)
 {
 	const struct ktrq_os *os;
 	struct ktrq *k;
+	uint64_t bp_ns;
 	uint32_t size;
 	int error;
 
@@ -239,11 +303,19 @@ ktrq_create(const struct ktrq_config *cf, struct ktrq **kp)
 	if ((error = ktrq_os_check(cf->os)) != 0)
 		return (error);
 	if ((error = check_config(cf)) != 0 ||
-	    (error = start_pool_size(cf, &size)) != 0)
+	    (error = start_pool_size(cf, &size)) != 0 ||
+	    (error = start_backpressure(cf, &bp_ns)) != 0)
 		return (error);
 	os = cf->os;
 	if ((k = instance_alloc(cf)) == NULL)
 		return (ENOMEM);
+	k->k_bp_ns = bp_ns;
+	if ((k->k_batch = os->alloc(os->cookie, sizeof(*k->k_batch))) ==
+	    NULL) {
+		instance_free(k);
+		return (ENOMEM);
+	}
+	memset(k->k_batch, 0, sizeof(*k->k_batch));
 	if ((error = os->mtx_init(os->cookie, &k->k_mtx, "ktrace")) != 0 ||
 	    (error = os->mtx_init(os->cookie, &k->k_proctree_mtx,
 	    "ktrace proctree")) != 0 ||
@@ -269,7 +341,7 @@ ktrq_destroy(struct ktrq *k)
 	os = k->k_os;
 	KTRQ_LOCK(k);
 	k->k_shutdown = 1;
-	ktrq__wakeup(k, &k->k_todo);
+	ktrq__worker_kick(k);
 	KTRQ_UNLOCK(k);
 	os->thread_join(os->cookie, k->k_worker);
 	ktrq__proc_free_all(k);

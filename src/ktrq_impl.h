@@ -50,28 +50,65 @@ enum kr_state {
 	KR_WRITING		/* taken; its writer is writing it */
 };
 
+/*
+ * A pooled request: what the record's header needs, captured from the
+ * poster, then kr_payload -- the record's fixed part in its wire form and,
+ * when it fits, the data right after it, so that the common record goes
+ * out as two pieces (header, payload).  Larger data lives in kr_data
+ * (allocated, or the genio poster's own buffer).  The payload area is
+ * k_inline bytes long; the whole object is 256 bytes by default (LP64).
+ */
 struct ktr_request {
 	STAILQ_ENTRY(ktr_request) kr_list;
-	enum kr_state		 kr_state;
-	int			 kr_sync;	/* poster writes it (genio) */
-	int			 kr_cleared;	/* detached: drop, don't write */
-	uint64_t		 kr_serial;	/* todo-entry order, from 1 */
-	uint64_t		 kr_tracegen;	/* p_tracegen at capture */
 	struct ktrq_proc	*kr_proc;	/* for exit's drain count */
 	struct ktrq_target	*kr_target;	/* referenced; NULL: cleared */
+	const void		*kr_data;	/* data after the payload */
+	uint64_t		 kr_serial;	/* todo-entry order, from 1 */
+	int64_t			 kr_tid;
+	uint64_t		 kr_ns;		/* capture time */
+	uint32_t		 kr_tracegen;	/* p_tracegen at capture */
+	uint32_t		 kr_datalen;	/* bytes at kr_data */
 	struct ktrq_cred	 kr_cred;	/* the poster's, by value */
-	struct ktrq_rec_hdr	 kr_header;
-	union {
-		struct ktrq_rec_syscall	syscall;
-		struct ktrq_rec_sysret	sysret;
-		struct ktrq_rec_genio	genio;
-		struct ktrq_rec_psig	psig;
-		struct ktrq_rec_csw	csw;
-	}			 kr_u;
-	size_t			 kr_datalen;	/* variable payload bytes */
-	const void		*kr_data;	/* kr_inline, kr_buf or caller's */
-	void			*kr_buf;	/* allocated large payload */
-	uint8_t			 kr_inline[KTRQ_INLINE_DATA];
+	int32_t			 kr_pid;
+	uint16_t		 kr_type;	/* with KTR_DROP */
+	uint16_t		 kr_plen;	/* bytes in kr_payload */
+	uint8_t			 kr_state;	/* enum kr_state */
+	uint8_t			 kr_sync;	/* poster writes it (genio) */
+	uint8_t			 kr_cleared;	/* detached: drop, don't write */
+	uint8_t			 kr_ownbuf;	/* kr_data is ours to free */
+	char			 kr_comm[KTRQ_REC_COMM_SIZE];
+	uint8_t			 kr_payload[];
+};
+
+/* Worker sleep states (k_wsleep). */
+#define	KW_RUNNING	0
+#define	KW_WAITING	1	/* timed: for a batch to gather */
+#define	KW_IDLE		2	/* untimed: nothing queued for a while */
+
+/* Released after dropping k_mtx: a target reference, a payload buffer. */
+struct ktr_leftovers {
+	struct ktrq_target	*target;
+	void			*buf;
+	size_t			 buflen;
+};
+
+/*
+ * The worker's batch: the records of one gathered write and its scratch
+ * space, allocated with the instance and touched by the worker alone.
+ * b_lo collects what finished requests leave behind, released after the
+ * worker next drops k_mtx (so finishing one batch and taking the next
+ * share a section): at most one batch's worth from finishing and one
+ * from the cleared requests a take skips.
+ */
+struct ktr_batch {
+	struct ktr_request	*b_req[KTRQ_BATCH_MAX];
+	int			 b_n;
+	int			 b_error;	/* the write's */
+	size_t			 b_done;	/* bytes the target took */
+	int			 b_nlo;
+	struct ktr_leftovers	 b_lo[2 * KTRQ_BATCH_MAX];
+	struct ktrq_iov		 b_iov[KTRQ_TARGET_IOVMAX];
+	uint8_t			 b_hdr[KTRQ_BATCH_MAX][KTRQ_REC_HDR_V1_SIZE];
 };
 
 STAILQ_HEAD(ktr_reqlist, ktr_request);
@@ -125,8 +162,13 @@ struct ktrq {
 	uint32_t		 k_ntodo;
 	int			 k_warn;	/* exhaustion warning armed */
 	int			 k_shutdown;
-	int			 k_wsleep;	/* worker asleep on k_todo */
+	int			 k_wsleep;	/* KW_*: worker on k_todo */
 	int			 k_syncbusy;	/* a sync poster is writing */
+	int			 k_batch_max;	/* records per write */
+	size_t			 k_inline;	/* payload bytes per request */
+	uint64_t		 k_bp_ns;	/* back-pressure wait, 0: off */
+	unsigned		 k_nbpwait;	/* posters waiting for objects */
+	struct ktr_batch	*k_batch;	/* the worker's */
 	struct ktrq_proclist	 k_procs;
 	struct ktrq_stats	 k_st;		/* counters only */
 };
@@ -139,6 +181,8 @@ struct ktrq {
 void	ktrq__lock(const struct ktrq_os *, struct ktrq_os_mtx *);
 void	ktrq__unlock(const struct ktrq_os *, struct ktrq_os_mtx *);
 int	ktrq__sleep(struct ktrq *, const void *chan, const char *wmesg);
+int	ktrq__timedsleep(struct ktrq *, const void *chan, const char *wmesg,
+	    uint64_t ns);
 void	ktrq__wakeup(struct ktrq *, const void *chan);
 void	ktrq__log(struct ktrq *, int level, const char *msg);
 void	ktrq__log_errno(struct ktrq *, int level, const char *prefix,
@@ -168,20 +212,18 @@ void	ktrq__probe_proc(struct ktrq *, enum ktrq_probe_kind,
 int	ktrq__pool_init(struct ktrq *, uint32_t size);
 void	ktrq__pool_fini(struct ktrq *);
 struct ktr_request *ktrq__pool_get(struct ktrq *);
+struct ktr_request *ktrq__pool_wait(struct ktrq *, struct ktrq_thread *,
+	    int type, int *outcome);
+size_t	ktrq__request_size(const struct ktrq *);
 void	ktrq__pool_put(struct ktrq *, struct ktr_request *);
 int	ktrq__pool_exhausted(struct ktrq *, struct ktrq_proc *, int nomem);
 
 /* Requests from taking to freeing (request.c). */
-struct ktr_leftovers {		/* released after dropping k_mtx */
-	struct ktrq_target	*target;
-	void			*buf;
-	size_t			 buflen;
-};
 /* Internal outcome: the request's target was detached; never returned. */
 #define	KTRQ__ECLEARED	(-1)
 struct ktr_request *ktrq__getrequest(struct ktrq_thread *, int type,
 	    int nomem, int *outcome);
-int	ktrq__queue_locked(struct ktrq *, struct ktr_request *, int *wakep);
+int	ktrq__queue_locked(struct ktrq *, struct ktr_request *);
 int	ktrq__submit(struct ktrq *, struct ktr_request *);
 void	ktrq__account_locked(struct ktrq *, int error);
 void	ktrq__drop_locked(struct ktrq *, struct ktr_request *, int error);
@@ -190,12 +232,22 @@ void	ktrq__done_locked(struct ktrq *, struct ktr_request *,
 void	ktrq__leftovers_release(struct ktrq *, struct ktr_leftovers *);
 void	ktrq__finish(struct ktrq *, struct ktr_request *, int error);
 
-/* Writing a record and the write-error policy (write.c). */
+/* Writing records and the write-error policy (write.c, batch.c). */
+int	ktrq__record_pieces(const struct ktr_request *);
+size_t	ktrq__record_size(const struct ktr_request *);
+int	ktrq__record_iov(const struct ktr_request *, uint8_t *hdr,
+	    struct ktrq_iov *iov);
 int	ktrq__write(struct ktrq *, struct ktr_request *);
+void	ktrq__write_failed(struct ktrq *, struct ktrq_target *, int error);
 void	ktrq__clear_target(struct ktrq *, struct ktrq_target *);
+void	ktrq__batch_take(struct ktrq *, struct ktr_batch *);
+void	ktrq__batch_write(struct ktrq *, struct ktr_batch *);
+void	ktrq__batch_finish(struct ktrq *, struct ktr_batch *);
+void	ktrq__batch_release(struct ktrq *, struct ktr_batch *);
 
 /* The worker and the synchronous handshake (worker.c, sync.c). */
 void	ktrq__worker(void *);
+void	ktrq__worker_kick(struct ktrq *);
 int	ktrq__sync_post(struct ktrq *, struct ktr_request *);
 
 /* Processes (proc.c). */
@@ -205,7 +257,11 @@ struct ktrq_proc *ktrq__pfind(struct ktrq *, int pid);
 struct ktrq_target *ktrq__proc_detach(struct ktrq_proc *);
 void	ktrq__proc_free_all(struct ktrq *);
 
-/* Targets (target.c): what a built-in target needs to find itself. */
+/* Targets (target.c). */
+int	ktrq__target_put(struct ktrq_target *, struct ktrq_iov *iov,
+	    int iovcnt, const struct ktrq_cred *, size_t *donep);
+void	ktrq__target_rele_n(struct ktrq_target *, unsigned n);
+/* What a built-in target needs to find itself. */
 const struct ktrq_target_ops *ktrq__target_ops(const struct ktrq_target *);
 void	*ktrq__target_arg(const struct ktrq_target *);
 

@@ -10,20 +10,38 @@
  * so posting is never held up behind the allocator; k_resize_mtx keeps
  * two resizes from interleaving (the later FreeBSD fix for the overshoot
  * race of the 2002 handler).
+ *
+ * Back-pressure (KTRQ_CF_BACKPRESSURE, NetBSD's answer to a flood): a
+ * poster that finds the list empty sleeps on &k_free, counted in
+ * k_nbpwait, until an object comes back or its time is up.  It holds no
+ * request and no lock but the interlock while it sleeps, and it is never
+ * inside a nested event point (the recursion guard returned before), so
+ * the worker, a synchronous genio, a resize and an exit drain all go on
+ * without it.  The first object returned to an empty list wakes the
+ * waiters; each takes one or sleeps again.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "ktrq_impl.h"
+
+/* Bytes of one pooled request: its fields and k_inline payload bytes. */
+size_t
+ktrq__request_size(const struct ktrq *k)
+{
+
+	return (offsetof(struct ktr_request, kr_payload) + k->k_inline);
+}
 
 static struct ktr_request *
 request_alloc(struct ktrq *k)
 {
 	struct ktr_request *req;
 
-	req = k->k_os->alloc(k->k_os->cookie, sizeof(*req));
+	req = k->k_os->alloc(k->k_os->cookie, ktrq__request_size(k));
 	if (req != NULL)
-		memset(req, 0, sizeof(*req));
+		memset(req, 0, ktrq__request_size(k));
 	return (req);
 }
 
@@ -31,7 +49,7 @@ static void
 request_free(struct ktrq *k, struct ktr_request *req)
 {
 
-	k->k_os->free(k->k_os->cookie, req, sizeof(*req));
+	k->k_os->free(k->k_os->cookie, req, ktrq__request_size(k));
 }
 
 int
@@ -83,8 +101,59 @@ ktrq__pool_put(struct ktrq *k, struct ktr_request *req)
 
 	KTRQ_ASSERT_LOCKED(k);
 	STAILQ_INSERT_HEAD(&k->k_free, req, kr_list);
-	k->k_nfree++;
+	if (k->k_nfree++ == 0 && k->k_nbpwait != 0)
+		ktrq__wakeup(k, &k->k_free);
 	KTRQ_ASSERT(k, k->k_nfree <= k->k_pool_size);
+}
+
+/*
+ * Locked, back-pressure: the pool is empty; wait for an object until
+ * k_bp_ns have passed.  Returns the object, or NULL with *outcome
+ * ENOBUFS (timed out: the caller drops the event as exhausted) or ENXIO
+ * (tracing of the event's type stopped meanwhile: counted cleared here,
+ * and the process's next record carries KTR_DROP).
+ */
+struct ktr_request *
+ktrq__pool_wait(struct ktrq *k, struct ktrq_thread *td, int type,
+    int *outcome)
+{
+	struct ktrq_proc *p = td->td_proc;
+	struct ktr_request *req;
+	uint64_t now, end;
+	uint64_t gen = p->p_tracegen;
+
+	KTRQ_ASSERT_LOCKED(k);
+	k->k_st.bp_waits++;
+	end = k->k_os->clock_ns(k->k_os->cookie) + k->k_bp_ns;
+	*outcome = ENOBUFS;
+	k->k_nbpwait++;
+	for (;;) {
+		/* The worker frees objects; it must not sleep on a delay. */
+		ktrq__worker_kick(k);
+		now = k->k_os->clock_ns(k->k_os->cookie);
+		if (now >= end)
+			break;
+		(void)ktrq__timedsleep(k, &k->k_free, "ktrpool", end - now);
+		if (p->p_tracegen != gen || (p->p_traceflag & (1U << type)) ==
+		    0 || p->p_target == NULL || (p->p_flag & P_EXITING)) {
+			*outcome = ENXIO;
+			break;
+		}
+		if ((req = ktrq__pool_get(k)) != NULL) {
+			k->k_nbpwait--;
+			*outcome = 0;
+			return (req);
+		}
+	}
+	k->k_nbpwait--;
+	if (*outcome == ENXIO) {
+		k->k_st.dropped_cleared++;
+		ktrq__probe_proc(k, KTRQ_PROBE_DROP, p, td->td_tid, type,
+		    ENXIO);
+		p->p_traceflag |= KTRFAC_DROP;
+	} else
+		k->k_st.bp_timeouts++;
+	return (NULL);
 }
 
 /*
@@ -118,9 +187,8 @@ pool_grow(struct ktrq *k, uint32_t want)
 		KTRQ_LOCK(k);
 		if (req == NULL)
 			return;
-		STAILQ_INSERT_HEAD(&k->k_free, req, kr_list);
 		k->k_pool_size++;
-		k->k_nfree++;
+		ktrq__pool_put(k, req);
 	}
 }
 

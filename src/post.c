@@ -9,10 +9,13 @@
  * deadlocking on k_mtx.  The guard belongs to one thread and is touched
  * only by whoever is that thread now, so it needs no lock.
  *
- * Payloads up to KTRQ_INLINE_DATA bytes are copied into the request
- * itself: the common async path allocates nothing.  Larger ones are
- * allocated through the layer before a request is taken, as the kernel
- * did, and an allocation failure drops the event like an empty pool.
+ * Each encodes its record's fixed part in wire form on its own stack,
+ * with no lock held, and copies it into the request's payload area with
+ * the data behind it when both fit there (k_inline bytes): the common
+ * async path allocates nothing, and the worker only adds a header.
+ * Larger data is allocated through the layer before a request is taken,
+ * as the kernel did, and an allocation failure drops the event like an
+ * empty pool.
  */
 #include <errno.h>
 #include <string.h>
@@ -38,23 +41,23 @@ guard_exit(struct ktrq_thread *td)
 	td->td_inktrace = 0;
 }
 
-/* Post an async event with fixed payload `fixed` and data `data`. */
+/* Post an async event: fixed part `fixed` (wire form), data `data`. */
 static int
-post(struct ktrq_thread *td, int type, const void *fixed, size_t fixedsz,
+post(struct ktrq_thread *td, int type, const uint8_t *fixed, size_t fixedsz,
     const void *data, size_t len)
 {
 	struct ktrq *k = td->td_proc->p_ktrq;
 	struct ktr_request *req;
 	void *buf;
-	int outcome;
+	int outcome, inl;
 
 	if (!guard_enter(td))
 		return (EALREADY);
 	buf = NULL;
-	if (len > KTRQ_INLINE_DATA)
+	inl = fixedsz + len <= k->k_inline;
+	if (!inl)
 		buf = k->k_os->alloc(k->k_os->cookie, len);
-	req = ktrq__getrequest(td, type, len > KTRQ_INLINE_DATA &&
-	    buf == NULL, &outcome);
+	req = ktrq__getrequest(td, type, !inl && buf == NULL, &outcome);
 	if (req == NULL) {
 		if (buf != NULL)
 			k->k_os->free(k->k_os->cookie, buf, len);
@@ -62,12 +65,17 @@ post(struct ktrq_thread *td, int type, const void *fixed, size_t fixedsz,
 		return (outcome);
 	}
 	if (fixedsz != 0)
-		memcpy(&req->kr_u, fixed, fixedsz);
-	if (len != 0) {
-		req->kr_buf = buf;
-		req->kr_data = buf != NULL ? buf : req->kr_inline;
-		memcpy(buf != NULL ? buf : req->kr_inline, data, len);
-		req->kr_datalen = len;
+		memcpy(req->kr_payload, fixed, fixedsz);
+	req->kr_plen = (uint16_t)fixedsz;
+	if (inl) {
+		if (len != 0)
+			memcpy(req->kr_payload + fixedsz, data, len);
+		req->kr_plen = (uint16_t)(fixedsz + len);
+	} else {
+		memcpy(buf, data, len);
+		req->kr_data = buf;
+		req->kr_datalen = (uint32_t)len;
+		req->kr_ownbuf = 1;
 	}
 	outcome = ktrq__submit(k, req);
 	guard_exit(td);
@@ -96,6 +104,7 @@ int
 ktrq_syscall(struct ktrq_thread *td, int code, int narg,
     const uint64_t *args)
 {
+	uint8_t fx[KTRQ_REC_SYSCALL_SIZE(KTRQ_REC_MAXARGS)];
 	struct ktrq_rec_syscall s;
 
 	if (td == NULL || narg < 0 || narg > KTRQ_REC_MAXARGS ||
@@ -107,12 +116,14 @@ ktrq_syscall(struct ktrq_thread *td, int code, int narg,
 	s.narg = (int16_t)narg;
 	if (narg > 0)
 		memcpy(s.args, args, (size_t)narg * sizeof(args[0]));
-	return (post(td, KTR_SYSCALL, &s, sizeof(s), NULL, 0));
+	return (post(td, KTR_SYSCALL, fx, ktrq_rec_syscall_encode(fx, &s),
+	    NULL, 0));
 }
 
 int
 ktrq_sysret(struct ktrq_thread *td, int code, int error, int64_t retval)
 {
+	uint8_t fx[KTRQ_REC_SYSRET_SIZE];
 	struct ktrq_rec_sysret s;
 
 	if (td == NULL || code < INT16_MIN || code > INT16_MAX)
@@ -121,7 +132,8 @@ ktrq_sysret(struct ktrq_thread *td, int code, int error, int64_t retval)
 	s.code = (int16_t)code;
 	s.error = error;
 	s.retval = retval;
-	return (post(td, KTR_SYSRET, &s, sizeof(s), NULL, 0));
+	return (post(td, KTR_SYSRET, fx, ktrq_rec_sysret_encode(fx, &s),
+	    NULL, 0));
 }
 
 int
@@ -139,6 +151,7 @@ int
 ktrq_psig(struct ktrq_thread *td, int signo, uint64_t action, int code,
     const uint32_t mask[4])
 {
+	uint8_t fx[KTRQ_REC_PSIG_SIZE];
 	struct ktrq_rec_psig s;
 
 	if (td == NULL || signo <= 0)
@@ -149,19 +162,21 @@ ktrq_psig(struct ktrq_thread *td, int signo, uint64_t action, int code,
 	s.code = code;
 	if (mask != NULL)
 		memcpy(s.mask, mask, sizeof(s.mask));
-	return (post(td, KTR_PSIG, &s, sizeof(s), NULL, 0));
+	return (post(td, KTR_PSIG, fx, ktrq_rec_psig_encode(fx, &s), NULL,
+	    0));
 }
 
 int
 ktrq_csw(struct ktrq_thread *td, int out, int user)
 {
+	uint8_t fx[KTRQ_REC_CSW_SIZE];
 	struct ktrq_rec_csw s;
 
 	if (td == NULL)
 		return (EINVAL);
 	s.out = out != 0;
 	s.user = user != 0;
-	return (post(td, KTR_CSW, &s, sizeof(s), NULL, 0));
+	return (post(td, KTR_CSW, fx, ktrq_rec_csw_encode(fx, &s), NULL, 0));
 }
 
 int
@@ -175,7 +190,7 @@ ktrq_utrace(struct ktrq_thread *td, const void *addr, size_t len)
 
 /* The 2002 genio: queued for order, written by the poster itself. */
 static int
-genio_sync(struct ktrq_thread *td, const struct ktrq_rec_genio *g,
+genio_sync(struct ktrq_thread *td, const uint8_t *fixed, size_t fixedsz,
     const void *buf, size_t len)
 {
 	struct ktrq *k = td->td_proc->p_ktrq;
@@ -185,9 +200,10 @@ genio_sync(struct ktrq_thread *td, const struct ktrq_rec_genio *g,
 	if (!guard_enter(td))
 		return (EALREADY);
 	if ((req = ktrq__getrequest(td, KTR_GENIO, 0, &outcome)) != NULL) {
-		req->kr_u.genio = *g;
+		memcpy(req->kr_payload, fixed, fixedsz);
+		req->kr_plen = (uint16_t)fixedsz;
 		req->kr_data = buf;
-		req->kr_datalen = len;
+		req->kr_datalen = (uint32_t)len;
 		outcome = ktrq__sync_post(k, req);
 	}
 	guard_exit(td);
@@ -198,8 +214,10 @@ int
 ktrq_genio(struct ktrq_thread *td, int fd, int rw, const void *buf,
     size_t len)
 {
+	uint8_t fx[KTRQ_REC_GENIO_SIZE];
 	struct ktrq_rec_genio g;
 	struct ktrq *k;
+	size_t fxlen;
 
 	if (td == NULL || (rw != 0 && rw != 1) || (buf == NULL && len != 0))
 		return (EINVAL);
@@ -208,7 +226,8 @@ ktrq_genio(struct ktrq_thread *td, int fd, int rw, const void *buf,
 		len = k->k_genio_size;
 	g.fd = fd;
 	g.rw = rw;
+	fxlen = ktrq_rec_genio_encode(fx, &g);
 	if (k->k_flags & KTRQ_CF_GENIO_COPY)
-		return (post(td, KTR_GENIO, &g, sizeof(g), buf, len));
-	return (genio_sync(td, &g, buf, len));
+		return (post(td, KTR_GENIO, fx, fxlen, buf, len));
+	return (genio_sync(td, fx, fxlen, buf, len));
 }

@@ -48,6 +48,9 @@ ktrq__proc_detach(struct ktrq_proc *p)
 	t = p->p_target;
 	p->p_target = NULL;
 	p->p_tracegen++;
+	/* A poster waiting for an object under back-pressure gives up. */
+	if (k->k_nbpwait != 0)
+		ktrq__wakeup(k, &k->k_free);
 	STAILQ_FOREACH(req, &k->k_todo, kr_list)
 		if (req->kr_proc == p)
 			req->kr_cleared = 1;
@@ -202,8 +205,10 @@ ktrq_proc_exit(struct ktrq_proc *p)
 	 */
 	KTRQ_LOCK(k);
 	p->p_flag |= P_EXITING;
-	while (p->p_nqueued > 0)
+	while (p->p_nqueued > 0) {
+		ktrq__worker_kick(k);
 		ktrq__sleep(k, &p->p_nqueued, "ktrexit");
+	}
 	KTRQ_UNLOCK(k);
 	PROCTREE_LOCK(k);
 	KTRQ_LOCK(k);

@@ -12,7 +12,8 @@
  *			exiting process go on; unlock; release the target
  *			reference and any payload buffer
  *
- * Posting an event thus takes k_mtx exactly twice, as in 2002.
+ * Posting an event thus takes k_mtx exactly twice, as in 2002; a worker
+ * writing batches takes it twice more per batch.
  */
 #include <errno.h>
 #include <string.h>
@@ -34,27 +35,38 @@ request_capture(struct ktrq *k, struct ktrq_thread *td,
 	req->kr_target = p->p_target;
 	req->kr_cred = p->p_cred;
 	req->kr_proc = p;
-	req->kr_tracegen = p->p_tracegen;
+	req->kr_tracegen = (uint32_t)p->p_tracegen;
 	req->kr_state = KR_FILLING;
 	req->kr_serial = 0;
 	req->kr_sync = 0;
 	req->kr_cleared = 0;
+	req->kr_ownbuf = 0;
+	req->kr_plen = 0;
 	req->kr_datalen = 0;
 	req->kr_data = NULL;
-	req->kr_buf = NULL;
-	memset(&req->kr_header, 0, sizeof(req->kr_header));
-	req->kr_header.type = (uint16_t)type;
-	req->kr_header.pid = p->p_pid;
-	req->kr_header.tid = td->td_tid;
-	memcpy(req->kr_header.comm, p->p_comm, sizeof(p->p_comm));
+	req->kr_type = (uint16_t)type;
+	req->kr_pid = p->p_pid;
+	req->kr_tid = td->td_tid;
+	memcpy(req->kr_comm, p->p_comm, sizeof(p->p_comm));
 	p->p_nqueued++;
+}
+
+/* Locked: would an event of `type` from `p` be recorded? */
+static int
+traced_locked(const struct ktrq_proc *p, int type)
+{
+
+	return ((p->p_traceflag & (1U << type)) != 0 && p->p_target != NULL &&
+	    (p->p_flag & P_EXITING) == 0);
 }
 
 /*
  * Steps 1-3 of posting.  `nomem` says the caller could not allocate a
  * large payload: the event is then dropped like one that found the pool
- * empty, but without the pool's warning.  Returns the request, or NULL
- * with *outcome ENOENT (not traced) or ENOBUFS (dropped, counted).
+ * empty, but without the pool's warning (and without waiting under
+ * back-pressure).  Returns the request, or NULL with *outcome ENOENT (not
+ * traced), ENOBUFS (dropped, counted) or ENXIO (back-pressure: tracing
+ * stopped while waiting; counted as cleared).
  */
 struct ktr_request *
 ktrq__getrequest(struct ktrq_thread *td, int type, int nomem, int *outcome)
@@ -62,18 +74,24 @@ ktrq__getrequest(struct ktrq_thread *td, int type, int nomem, int *outcome)
 	struct ktrq_proc *p = td->td_proc;
 	struct ktrq *k = p->p_ktrq;
 	struct ktr_request *req;
-	uint64_t ns;
 	int warn;
 
 	KTRQ_LOCK(k);
-	if ((p->p_traceflag & (1U << type)) == 0 || p->p_target == NULL ||
-	    (p->p_flag & P_EXITING)) {
+	if (!traced_locked(p, type)) {
 		KTRQ_UNLOCK(k);
 		*outcome = ENOENT;
 		return (NULL);
 	}
 	k->k_st.posted++;
-	if (nomem || (req = ktrq__pool_get(k)) == NULL) {
+	req = nomem ? NULL : ktrq__pool_get(k);
+	if (req == NULL && !nomem && k->k_bp_ns != 0) {
+		req = ktrq__pool_wait(k, td, type, outcome);
+		if (req == NULL && *outcome == ENXIO) {
+			KTRQ_UNLOCK(k);
+			return (NULL);
+		}
+	}
+	if (req == NULL) {
 		ktrq__probe_proc(k, KTRQ_PROBE_NOBUFS, p, td->td_tid, type,
 		    nomem ? ENOMEM : 0);
 		warn = ktrq__pool_exhausted(k, p, nomem);
@@ -87,37 +105,65 @@ ktrq__getrequest(struct ktrq_thread *td, int type, int nomem, int *outcome)
 	request_capture(k, td, req, type);
 	KTRQ_PROBE(k, KTRQ_PROBE_CAPTURE, req, 0);
 	KTRQ_UNLOCK(k);
-	ns = k->k_os->clock_ns(k->k_os->cookie);
-	req->kr_header.sec = (int64_t)(ns / 1000000000U);
-	req->kr_header.nsec = (int64_t)(ns % 1000000000U);
+	req->kr_ns = k->k_os->clock_ns(k->k_os->cookie);
 	*outcome = 0;
 	return (req);
+}
+
+/* Locked: does `req`, just queued, warrant waking a sleeping worker? */
+static int
+wake_worker(const struct ktrq *k, const struct ktr_request *req)
+{
+	uint32_t batch;
+
+	if (k->k_wsleep == KW_RUNNING)
+		return (0);
+	if (k->k_wsleep == KW_IDLE || k->k_batch_max == 1 || req->kr_sync ||
+	    k->k_nbpwait != 0)
+		return (1);
+	batch = k->k_pool_size / 2;
+	if (batch > KTRQ_WAKE_BATCH)
+		batch = KTRQ_WAKE_BATCH;
+	return (k->k_ntodo >= batch);
+}
+
+/*
+ * Locked: wake the worker if it sleeps.  Under k_mtx, so that the one
+ * poster that finds it asleep wakes it before anyone else can look: no
+ * other poster need repeat the wakeup.
+ */
+void
+ktrq__worker_kick(struct ktrq *k)
+{
+
+	KTRQ_ASSERT_LOCKED(k);
+	if (k->k_wsleep == KW_RUNNING)
+		return;
+	k->k_wsleep = KW_RUNNING;
+	ktrq__wakeup(k, &k->k_todo);
 }
 
 /*
  * Locked: append `req` to the todo list, unless its process was detached
  * since getrequest (a CLEAR, a set-id exec or a write error in between,
  * even if it was attached again since): then KTRQ__ECLEARED, and the
- * caller finishes it as cleared.  Sets *wakep when the worker sleeps and must be woken.
+ * caller finishes it as cleared.  Wakes the worker when it sleeps and
+ * this request is reason enough (wake_worker).
  */
 int
-ktrq__queue_locked(struct ktrq *k, struct ktr_request *req, int *wakep)
+ktrq__queue_locked(struct ktrq *k, struct ktr_request *req)
 {
 
 	KTRQ_ASSERT_LOCKED(k);
-	if (req->kr_proc->p_tracegen != req->kr_tracegen)
+	if ((uint32_t)req->kr_proc->p_tracegen != req->kr_tracegen)
 		return (KTRQ__ECLEARED);
 	req->kr_state = KR_QUEUED;
 	req->kr_serial = ++k->k_serial;
 	STAILQ_INSERT_TAIL(&k->k_todo, req, kr_list);
 	k->k_ntodo++;
 	KTRQ_PROBE(k, KTRQ_PROBE_ENQUEUE, req, 0);
-	/*
-	 * Every poster that queues while the worker sleeps wakes it: one
-	 * poster preempted between unlock and wakeup must not hold up the
-	 * rest.  The worker clears k_wsleep once it runs.
-	 */
-	*wakep = k->k_wsleep;
+	if (wake_worker(k, req))
+		ktrq__worker_kick(k);
 	return (0);
 }
 
@@ -126,18 +172,15 @@ int
 ktrq__submit(struct ktrq *k, struct ktr_request *req)
 {
 	struct ktr_leftovers lo;
-	int error, wake;
+	int error;
 
-	wake = 0;
 	KTRQ_LOCK(k);
-	if ((error = ktrq__queue_locked(k, req, &wake)) != 0) {
+	if ((error = ktrq__queue_locked(k, req)) != 0) {
 		ktrq__drop_locked(k, req, error);
 		ktrq__account_locked(k, error);
 		ktrq__done_locked(k, req, &lo);
 	}
 	KTRQ_UNLOCK(k);
-	if (wake)
-		ktrq__wakeup(k, &k->k_todo);
 	if (error != 0)
 		ktrq__leftovers_release(k, &lo);
 	return (error != 0 ? ENXIO : 0);
@@ -151,9 +194,9 @@ ktrq__probe(struct ktrq *k, enum ktrq_probe_kind kind,
 
 	pr.kind = kind;
 	pr.serial = req->kr_serial;
-	pr.pid = req->kr_header.pid;
-	pr.tid = req->kr_header.tid;
-	pr.type = req->kr_header.type;
+	pr.pid = req->kr_pid;
+	pr.tid = req->kr_tid;
+	pr.type = req->kr_type;
 	pr.sync = req->kr_sync;
 	pr.error = error == KTRQ__ECLEARED ? ENXIO : error;
 	k->k_probe(k->k_probe_arg, &pr);
@@ -222,10 +265,11 @@ ktrq__done_locked(struct ktrq *k, struct ktr_request *req,
 
 	KTRQ_ASSERT_LOCKED(k);
 	lo->target = req->kr_target;
-	lo->buf = req->kr_buf;
+	lo->buf = req->kr_ownbuf ? (void *)(uintptr_t)req->kr_data : NULL;
 	lo->buflen = req->kr_datalen;
 	req->kr_target = NULL;
-	req->kr_buf = NULL;
+	req->kr_data = NULL;
+	req->kr_ownbuf = 0;
 	req->kr_proc = NULL;
 	KTRQ_ASSERT(k, p->p_nqueued > 0);
 	if (--p->p_nqueued == 0 && (p->p_flag & P_EXITING))

@@ -55,12 +55,11 @@ int
 ktrq__sync_post(struct ktrq *k, struct ktr_request *req)
 {
 	struct ktr_leftovers lo;
-	int error, wake;
+	int error;
 
 	req->kr_sync = 1;
-	wake = 0;
 	KTRQ_LOCK(k);
-	if ((error = ktrq__queue_locked(k, req, &wake)) != 0) {
+	if ((error = ktrq__queue_locked(k, req)) != 0) {
 		ktrq__drop_locked(k, req, error);
 		ktrq__account_locked(k, error);
 		ktrq__done_locked(k, req, &lo);
@@ -68,8 +67,6 @@ ktrq__sync_post(struct ktrq *k, struct ktr_request *req)
 		ktrq__leftovers_release(k, &lo);
 		return (ENXIO);
 	}
-	if (wake)
-		ktrq__wakeup(k, &k->k_todo);
 	while (req->kr_state == KR_QUEUED)
 		ktrq__sleep(k, req, "ktrgenio");
 	error = req->kr_cleared ? KTRQ__ECLEARED : 0;
@@ -79,6 +76,8 @@ ktrq__sync_post(struct ktrq *k, struct ktr_request *req)
 	if (error == 0)
 		error = ktrq__write(k, req);
 	KTRQ_LOCK(k);
+	if (error != KTRQ__ECLEARED)
+		k->k_st.writes++;
 	ktrq__account_locked(k, error);
 	ktrq__done_locked(k, req, &lo);
 	k->k_syncbusy = 0;

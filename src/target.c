@@ -129,26 +129,26 @@ retry_pause(struct ktrq_target *t, int n)
 	ktrq__unlock(os, t->t_mtx);
 }
 
+/*
+ * Write the whole of iov[0..iovcnt) through `t`, continuing short writes
+ * and retrying transient errors; iov is consumed in place.  *donep is
+ * the bytes the target accepted, also on an error.  Returns 0, the
+ * target's errno, or EIO when it made no progress or claimed more than
+ * it was given.
+ */
 int
-ktrq_target_write(struct ktrq_target *t, const struct ktrq_iov *iov,
-    int iovcnt, const struct ktrq_cred *cred)
+ktrq__target_put(struct ktrq_target *t, struct ktrq_iov *iov, int iovcnt,
+    const struct ktrq_cred *cred, size_t *donep)
 {
-	struct ktrq_iov left[KTRQ_TARGET_IOVMAX];
 	size_t done, total;
-	int error, i, tries;
+	int error, tries;
 
-	if (t == NULL || iovcnt < 0 || iovcnt > KTRQ_TARGET_IOVMAX ||
-	    (iov == NULL && iovcnt > 0) || cred == NULL)
-		return (EINVAL);
-	total = 0;
-	for (i = 0; i < iovcnt; i++) {
-		left[i] = iov[i];
-		total += iov[i].len;
-	}
+	total = ktrq_iov_total(iov, iovcnt);
+	*donep = 0;
 	tries = 0;
 	while (total > 0) {
 		done = 0;
-		error = t->t_ops.write(t->t_arg, left, iovcnt, cred, &done);
+		error = t->t_ops.write(t->t_arg, iov, iovcnt, cred, &done);
 		if (error != 0 && transient(error) &&
 		    tries < KTRQ_TARGET_RETRIES) {
 			retry_pause(t, ++tries);
@@ -159,9 +159,56 @@ ktrq_target_write(struct ktrq_target *t, const struct ktrq_iov *iov,
 		if (done == 0 || done > total)
 			return (EIO);
 		total -= done;
-		iovcnt = iov_advance(left, iovcnt, done);
+		*donep += done;
+		iovcnt = iov_advance(iov, iovcnt, done);
 	}
 	return (0);
+}
+
+int
+ktrq_target_write_done(struct ktrq_target *t, const struct ktrq_iov *iov,
+    int iovcnt, const struct ktrq_cred *cred, size_t *donep)
+{
+	struct ktrq_iov left[KTRQ_TARGET_IOVMAX];
+	size_t done;
+	int i;
+
+	if (donep == NULL)
+		donep = &done;
+	*donep = 0;
+	if (t == NULL || iovcnt < 0 || iovcnt > KTRQ_TARGET_IOVMAX ||
+	    (iov == NULL && iovcnt > 0) || cred == NULL)
+		return (EINVAL);
+	for (i = 0; i < iovcnt; i++)
+		left[i] = iov[i];
+	return (ktrq__target_put(t, left, iovcnt, cred, donep));
+}
+
+int
+ktrq_target_write(struct ktrq_target *t, const struct ktrq_iov *iov,
+    int iovcnt, const struct ktrq_cred *cred)
+{
+	size_t done;
+
+	return (ktrq_target_write_done(t, iov, iovcnt, cred, &done));
+}
+
+/* Release `n` references at once (a batch's, after its write). */
+void
+ktrq__target_rele_n(struct ktrq_target *t, unsigned n)
+{
+	const struct ktrq_os *os;
+
+	if (t == NULL || n == 0)
+		return;
+	os = t->t_os;
+	ktrq__lock(os, t->t_mtx);
+	if (t->t_refs < n)
+		ktrq__panic(os, "target released too often", __FILE__,
+		    __LINE__);
+	t->t_refs -= n - 1;
+	ktrq__unlock(os, t->t_mtx);
+	ktrq_target_rele(t);
 }
 
 const struct ktrq_target_ops *

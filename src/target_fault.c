@@ -5,14 +5,16 @@
  * most so many bytes per call (short writes), and takes its time (a sleep
  * in the layer's clock, virtual under the simulator).
  *
- * f_mtx guards the counters.  A record is one ktrq_target_write(), which
- * may take several calls when writes are short; f_pending counts the
- * bytes of the current record still to come, so a continuation is not
- * taken for a new record.
+ * f_mtx guards the counters.  Records are found in the bytes, by their
+ * headers' lengths, so a gathered write of several records is judged
+ * record by record: the records before the one that reaches a limit go
+ * through (the call returns short), and the next call fails.
+ * f_pending counts the bytes of the record under way still to come, so a
+ * continuation after a short write is not taken for a new record.
  *
  * A target never holds part of a record (FreeBSD writes each record with
  * IO_UNIT, which rolls a partial write back): whether a record fails is
- * decided at its first call, so a record that would cross
+ * decided at its first byte, so a record that would cross
  * fail_after_bytes fails whole and passes no byte to the inner target.
  */
 #include <errno.h>
@@ -41,30 +43,84 @@ fault_delay(struct faulttarget *f)
 		os->msleep(os->cookie, f, f->f_mtx, "ktrdelay", end - now);
 }
 
-/* f_mtx held: how many of `total` bytes this call accepts, or -1. */
-static long long
-fault_allow(struct faulttarget *f, size_t total)
+/*
+ * Bytes of the record starting `off` bytes into iov (total bytes in
+ * all), from its header's length; what is left of the call when the
+ * header is not all there or is not a ktrace header.
+ */
+static size_t
+record_at(const struct ktrq_iov *iov, int iovcnt, size_t off, size_t total)
+{
+	uint8_t b[4];
+	size_t got, n;
+	uint32_t len;
+	int i;
+
+	if (total - off < KTRQ_REC_HDR_V1_SIZE)
+		return (total - off);
+	for (i = 0, got = 0; i < iovcnt && got < sizeof(b); i++) {
+		if (off >= iov[i].len) {
+			off -= iov[i].len;
+			continue;
+		}
+		n = iov[i].len - off;
+		if (n > sizeof(b) - got)
+			n = sizeof(b) - got;
+		memcpy(b + got, (const uint8_t *)iov[i].base + off, n);
+		got += n;
+		off = 0;
+	}
+	len = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	    (uint32_t)b[3] << 24;
+	if (len > INT32_MAX)
+		return (total);
+	return (KTRQ_REC_HDR_V1_SIZE + (size_t)len);
+}
+
+/* f_mtx held: how many of `total` bytes this call accepts, 0 to fail. */
+static size_t
+fault_allow(struct faulttarget *f, const struct ktrq_iov *iov, int iovcnt,
+    size_t total)
 {
 	const struct ktrq_fault *ft = &f->f_fault;
-	uint64_t allow;
-	int first;
+	uint64_t records;
+	size_t off;
 
-	if ((first = f->f_pending == 0) != 0) {
+	off = f->f_pending < total ? f->f_pending : total;
+	records = f->f_records;
+	while (off < total) {
 		if (ft->fail_after_records != 0 &&
-		    f->f_records >= ft->fail_after_records)
-			return (-1);
-		f->f_pending = total;
+		    records >= ft->fail_after_records)
+			break;
+		if (ft->fail_after_bytes != 0 && f->f_bytes + off +
+		    record_at(iov, iovcnt, off, total) > ft->fail_after_bytes)
+			break;
+		off += record_at(iov, iovcnt, off, total);
+		records++;
 	}
-	allow = total;
-	if (ft->short_write != 0 && allow > ft->short_write)
-		allow = ft->short_write;
-	/* At a record's start only: its continuations were counted in. */
-	if (first && ft->fail_after_bytes != 0 &&
-	    f->f_bytes + total > ft->fail_after_bytes) {
-		f->f_pending = 0;	/* rolled back whole */
-		return (-1);
+	if (off > total)
+		off = total;
+	if (ft->short_write != 0 && off > ft->short_write)
+		off = ft->short_write;
+	return (off);
+}
+
+/* f_mtx held: `done` bytes of iov went through. */
+static void
+fault_commit(struct faulttarget *f, const struct ktrq_iov *iov, int iovcnt,
+    size_t total, size_t done)
+{
+	size_t off, n;
+
+	f->f_bytes += done;
+	for (off = 0; off < done; off += n) {
+		if (f->f_pending == 0) {
+			f->f_pending = record_at(iov, iovcnt, off, total);
+			f->f_records++;
+		}
+		n = f->f_pending < done - off ? f->f_pending : done - off;
+		f->f_pending -= n;
 	}
-	return ((long long)allow);
 }
 
 static int
@@ -73,37 +129,34 @@ fault_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 {
 	struct faulttarget *f = arg;
 	struct ktrq_iov part[KTRQ_TARGET_IOVMAX];
-	long long allow;
-	size_t total, left;
+	size_t allow, total, left;
 	int error, n;
 
 	total = ktrq_iov_total(iov, iovcnt);
 	ktrq__lock(f->f_os, f->f_mtx);
 	if (f->f_fault.delay_ns != 0)
 		fault_delay(f);
-	allow = fault_allow(f, total);
+	allow = fault_allow(f, iov, iovcnt, total);
 	ktrq__unlock(f->f_os, f->f_mtx);
-	if (allow < 0)
+	if (allow == 0)
 		return (f->f_fault.error != 0 ? f->f_fault.error : EIO);
-	for (left = (size_t)allow, n = 0; n < iovcnt && left > 0; n++) {
+	for (left = allow, n = 0; n < iovcnt && left > 0; n++) {
 		part[n] = iov[n];
 		if (part[n].len > left)
 			part[n].len = left;
 		left -= part[n].len;
 	}
-	if ((error = ktrq_target_write(f->f_inner, part, n, cred)) != 0) {
+	error = ktrq_target_write_done(f->f_inner, part, n, cred, &allow);
+	if (error != 0 && allow == 0) {
 		ktrq__lock(f->f_os, f->f_mtx);
 		f->f_pending = 0;	/* the record is abandoned */
 		ktrq__unlock(f->f_os, f->f_mtx);
 		return (error);
 	}
 	ktrq__lock(f->f_os, f->f_mtx);
-	f->f_bytes += (uint64_t)allow;
-	f->f_pending -= (size_t)allow;
-	if (f->f_pending == 0)
-		f->f_records++;
+	fault_commit(f, iov, iovcnt, total, allow);
 	ktrq__unlock(f->f_os, f->f_mtx);
-	*donep = (size_t)allow;
+	*donep = allow;
 	return (0);
 }
 

@@ -60,8 +60,46 @@ const char *ktrq_version(void);
 /* Name of the start-time setting read through os->tunable(). */
 #define	KTRQ_POOL_TUNABLE	"KTRQ_REQUEST_POOL"
 
+/*
+ * Batched writes: the worker writes up to KTRQ_BATCH_MAX consecutive
+ * asynchronous records for one target, with the same credentials, in one
+ * gathered write of at most KTRQ_TARGET_IOVMAX pieces and (past its first
+ * record) KTRQ_BATCH_BYTES bytes.
+ */
+#define	KTRQ_BATCH_MAX		64
+#define	KTRQ_BATCH_BYTES	(64 * 1024)
+/*
+ * While batching, a poster wakes a sleeping worker only when
+ * KTRQ_WAKE_BATCH records wait (or half the pool, if that is fewer), or
+ * when someone waits for the queue (a synchronous genio, an exit's drain,
+ * a poster under back-pressure, destruction); otherwise the worker looks
+ * again after KTRQ_WAKE_DELAY_NS on the layer's clock.  That is the bound
+ * on how long a record waits in the queue before its write begins when
+ * the worker is idle.
+ */
+#define	KTRQ_WAKE_BATCH		256
+#define	KTRQ_WAKE_DELAY_NS	1000000ULL
+
+/*
+ * Back-pressure (KTRQ_CF_BACKPRESSURE): a poster finding the pool empty
+ * waits this long for an object by default (NetBSD's ktrace timeout).
+ * KTRQ_BACKPRESSURE_TUNABLE names the start-time setting (decimal ns).
+ */
+#define	KTRQ_BACKPRESSURE_NS_DEFAULT	5000000000ULL
+#define	KTRQ_BACKPRESSURE_TUNABLE	"KTRQ_BACKPRESSURE_NS"
+
+/*
+ * Payload bytes held in each pooled request (a record's fixed part and
+ * its data): a 256-byte request on LP64 hosts by default.  The largest
+ * fixed part (a syscall with KTRQ_REC_MAXARGS arguments) always fits.
+ */
+#define	KTRQ_INLINE_DEFAULT	136
+#define	KTRQ_INLINE_MIN		72
+#define	KTRQ_INLINE_MAX		32768
+
 /* ktrq_config.flags */
 #define	KTRQ_CF_GENIO_COPY	0x0001	/* genio: copy and post async (2004) */
+#define	KTRQ_CF_BACKPRESSURE	0x0002	/* empty pool: wait, then drop */
 
 /*
  * Probes: where a request is in its life, for oracles and timelines (the
@@ -114,6 +152,26 @@ struct ktrq_config {
 	 */
 	void			(*probe)(void *arg, const struct ktrq_probe *);
 	void			*probe_arg;
+	/*
+	 * Records per gathered write: 0, the default, as many as fit
+	 * (KTRQ_BATCH_MAX); 1, the 2002 behaviour (one record per write,
+	 * and every post wakes a sleeping worker); at most KTRQ_BATCH_MAX.
+	 */
+	int			 batch_max;
+	/*
+	 * Back-pressure timeout in ns.  With KTRQ_CF_BACKPRESSURE, 0 means
+	 * the tunable KTRQ_BACKPRESSURE_NS when set, else
+	 * KTRQ_BACKPRESSURE_NS_DEFAULT.  Without the flag it must be 0, and
+	 * the tunable, when set to a nonzero timeout, turns back-pressure
+	 * on (0 keeps it off).
+	 */
+	uint64_t		 backpressure_ns;
+	/*
+	 * Payload bytes stored in each pooled request; larger payloads are
+	 * allocated when posted.  0: KTRQ_INLINE_DEFAULT; otherwise from
+	 * KTRQ_INLINE_MIN to KTRQ_INLINE_MAX.
+	 */
+	size_t			 inline_size;
 };
 
 /* Fill `cf` with defaults for layer `os`.  Never fails. */
@@ -123,7 +181,10 @@ void	ktrq_config_init(struct ktrq_config *cf, const struct ktrq_os *os);
  * Create an instance: check the layer (ktrq_os_check), allocate the pool,
  * start the worker thread.  Returns 0, EINVAL (NULL, a layer that fails
  * the check, pool size < 1 or > KTRQ_POOL_MAX from the config or the
- * tunable, genio_size > KTRQ_GENIO_SIZE_MAX, unknown flags), ENOTSUP
+ * tunable, genio_size > KTRQ_GENIO_SIZE_MAX, unknown flags, batch_max
+ * outside 0..KTRQ_BATCH_MAX, inline_size outside its range, a
+ * backpressure_ns without KTRQ_CF_BACKPRESSURE, a bad
+ * KTRQ_BACKPRESSURE_NS tunable), ENOTSUP
  * (layer version mismatch), ENOMEM, or the layer's error for the thread.
  * A bad tunable is reported through the log sink as well.
  */
@@ -149,6 +210,9 @@ struct ktrq_stats {
 	uint64_t	dropped_cleared; /* target detached before writing */
 	uint64_t	write_errors;	/* failed writes (each stops a target) */
 	uint64_t	warnings;	/* exhaustion warnings printed */
+	uint64_t	writes;		/* target write calls (a batch is one) */
+	uint64_t	bp_waits;	/* posts that waited for an object */
+	uint64_t	bp_timeouts;	/* of those, dropped at the timeout */
 };
 
 /*
@@ -291,7 +355,7 @@ void	ktrq_target_rele(struct ktrq_target *t);
 size_t	ktrq_iov_total(const struct ktrq_iov *iov, int iovcnt);
 
 /* Most pieces one write may have. */
-#define	KTRQ_TARGET_IOVMAX	8
+#define	KTRQ_TARGET_IOVMAX	64
 
 /*
  * Transient target errors (EINTR, EAGAIN, EWOULDBLOCK) are retried at
@@ -310,6 +374,15 @@ size_t	ktrq_iov_total(const struct ktrq_iov *iov, int iovcnt);
  */
 int	ktrq_target_write(struct ktrq_target *t, const struct ktrq_iov *iov,
 	    int iovcnt, const struct ktrq_cred *cred);
+/*
+ * The same, and *donep is the bytes the target took, also when it then
+ * failed (0 on EINVAL).  A target that wraps another returns such a
+ * partial success as a short write of its own, so that the writer above
+ * counts the records that went through (a batch's policy).
+ */
+int	ktrq_target_write_done(struct ktrq_target *t,
+	    const struct ktrq_iov *iov, int iovcnt,
+	    const struct ktrq_cred *cred, size_t *donep);
 
 /*
  * In-memory target for tests and harnesses.  ktrq_memtarget_data returns
@@ -323,16 +396,19 @@ const uint8_t *ktrq_memtarget_data(struct ktrq_target *t, size_t *lenp);
 
 /*
  * Fault-injecting wrapper around `inner` (which it holds a reference
- * to).  Each limit is off when 0.  Records are counted per write, so the
- * record limit is exact when one writer at a time uses the target (one
- * instance: the queue serialises its writes).
+ * to).  Each limit is off when 0.  The limits are exact when one writer
+ * at a time uses the target (one instance: the queue serialises its
+ * writes).
  */
 struct ktrq_fault {
 	uint64_t	fail_after_bytes;   /* bytes accepted before failing;
 					       a record that would cross
 					       it fails whole (no torn
 					       record reaches `inner`) */
-	uint64_t	fail_after_records; /* whole writes before failing */
+	uint64_t	fail_after_records; /* records accepted before
+					       failing (found by their
+					       headers, also within one
+					       gathered write) */
 	int		error;		    /* errno to fail with (EIO if 0) */
 	size_t		short_write;	    /* at most this many per call */
 	uint64_t	delay_ns;	    /* layer-clock sleep per call */
@@ -428,7 +504,11 @@ int	ktrq_ktrace(struct ktrq_thread *td, struct ktrq_target *t, int ops,
  * dropped_exhausted, dropped_write_error or dropped_cleared.
  */
 
-/* Variable payload bytes a request holds without allocating. */
+/*
+ * Variable payload bytes any request holds without allocating, with the
+ * default inline_size (the fixed parts of genio and of the types without
+ * data leave at least this much).
+ */
 #define	KTRQ_INLINE_DATA	128
 
 /*

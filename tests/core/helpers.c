@@ -372,7 +372,7 @@ gate_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 	struct gate *g = arg;
 	void (*notify)(void *);
 	void *notify_arg;
-	size_t total;
+	size_t done;
 	int error;
 
 	GLOCK(g);
@@ -391,10 +391,11 @@ gate_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 		g->passes--;
 	g->waiting--;
 	GUNLOCK(g);
-	if ((error = ktrq_target_write(g->inner, iov, iovcnt, cred)) != 0)
+	/* What the inner target took before failing is a short write. */
+	error = ktrq_target_write_done(g->inner, iov, iovcnt, cred, &done);
+	if (error != 0 && done == 0)
 		return (error);
-	total = ktrq_iov_total(iov, iovcnt);
-	*donep = total;
+	*donep = done;
 	return (0);
 }
 

@@ -70,8 +70,12 @@ t_create(void **state)
 {
 	static const int badpool[] = { -1, KTRQ_POOL_MAX + 1, INT32_MIN,
 	    INT32_MAX };
-	static const unsigned badflags[] = { 0x2, 0x100, 0x80000000U,
-	    KTRQ_CF_GENIO_COPY | 0x4 };
+	static const unsigned badflags[] = { 0x4, 0x100, 0x80000000U,
+	    KTRQ_CF_GENIO_COPY | 0x4, KTRQ_CF_BACKPRESSURE | 0x8 };
+	static const int badbatch[] = { -1, KTRQ_BATCH_MAX + 1, INT32_MIN,
+	    INT32_MAX };
+	static const size_t badinline[] = { 1, KTRQ_INLINE_MIN - 1,
+	    KTRQ_INLINE_MAX + 1, (size_t)-1 };
 	struct fx *fx = *state;
 	struct ktrq_config cf;
 	struct ktrq_os os;
@@ -133,6 +137,31 @@ t_create(void **state)
 	assert_int_equal(ktrq_create(&cf, &k), EINVAL);
 	assert_ptr_equal(k, sentinel);
 	cf.genio_size = KTRQ_GENIO_SIZE_MAX;
+	assert_int_equal(ktrq_create(&cf, &k), 0);
+	assert_int_equal(ktrq_destroy(k), 0);
+
+	k = sentinel;
+	for (i = 0; i < sizeof(badbatch) / sizeof(badbatch[0]); i++) {
+		cf.batch_max = badbatch[i];
+		assert_int_equal(ktrq_create(&cf, &k), EINVAL);
+	}
+	cf.batch_max = 0;
+	for (i = 0; i < sizeof(badinline) / sizeof(badinline[0]); i++) {
+		cf.inline_size = badinline[i];
+		assert_int_equal(ktrq_create(&cf, &k), EINVAL);
+	}
+	cf.inline_size = 0;
+	/* A timeout for a mode that is off is a mistake. */
+	cf.backpressure_ns = 1;
+	assert_int_equal(ktrq_create(&cf, &k), EINVAL);
+	assert_ptr_equal(k, sentinel);
+	cf.flags = KTRQ_CF_BACKPRESSURE;
+	cf.batch_max = KTRQ_BATCH_MAX;
+	cf.inline_size = KTRQ_INLINE_MIN;
+	assert_int_equal(ktrq_create(&cf, &k), 0);
+	assert_int_equal(ktrq_destroy(k), 0);
+	cf.batch_max = 1;
+	cf.inline_size = KTRQ_INLINE_MAX;
 	assert_int_equal(ktrq_create(&cf, &k), 0);
 	assert_int_equal(ktrq_destroy(k), 0);
 

@@ -175,14 +175,14 @@ t_no_alloc_inline(void **state)
 	    8 };
 	struct fx *fx = *state;
 	uint8_t buf[KTRQ_REC_USER_MAX];
-	char path[KTRQ_INLINE_DATA + 2];
+	char path[KTRQ_INLINE_DEFAULT + 2];
 	uint64_t n0;
 	int i;
 
 	fill(buf, sizeof(buf), 2);
 	memset(path, 'n', sizeof(path) - 1);
 	path[sizeof(path) - 1] = '\0';
-	path[KTRQ_INLINE_DATA] = '\0';		/* 128 bytes */
+	path[KTRQ_INLINE_DEFAULT] = '\0';	/* the whole payload area */
 	n0 = wrap_allocs(fx->w);
 	for (i = 0; i < 3; i++) {
 		assert_int_equal(ktrq_syscall(fx->td, 1, KTRQ_REC_MAXARGS,
@@ -191,8 +191,8 @@ t_no_alloc_inline(void **state)
 		assert_int_equal(ktrq_namei(fx->td, path), 0);
 		assert_int_equal(ktrq_psig(fx->td, 1, 0, 0, mask), 0);
 		assert_int_equal(ktrq_csw(fx->td, 0, 0), 0);
-		assert_int_equal(ktrq_utrace(fx->td, buf, KTRQ_INLINE_DATA),
-		    0);
+		assert_int_equal(ktrq_utrace(fx->td, buf,
+		    KTRQ_INLINE_DEFAULT), 0);
 		assert_int_equal(ktrq_utrace(fx->td, buf, 1), 0);
 		/* Synchronous genio writes from the caller's buffer. */
 		assert_int_equal(ktrq_genio(fx->td, 1, 0, buf, sizeof(buf)),
@@ -200,11 +200,66 @@ t_no_alloc_inline(void **state)
 	}
 	assert_true(wrap_allocs(fx->w) == n0);
 	/* One byte more: exactly one allocation, for the payload. */
-	assert_int_equal(ktrq_utrace(fx->td, buf, KTRQ_INLINE_DATA + 1), 0);
+	assert_int_equal(ktrq_utrace(fx->td, buf, KTRQ_INLINE_DEFAULT + 1),
+	    0);
 	assert_true(wrap_allocs(fx->w) == n0 + 1);
-	path[KTRQ_INLINE_DATA] = 'n';		/* 129 bytes */
+	path[KTRQ_INLINE_DEFAULT] = 'n';
 	assert_int_equal(ktrq_namei(fx->td, path), 0);
 	assert_true(wrap_allocs(fx->w) == n0 + 2);
+}
+
+/*
+ * inline_size sets the payload area: a record whose fixed part and data
+ * fit stays inline, one byte more allocates; the records read back the
+ * same either way.
+ */
+static void
+t_inline_size(void **state)
+{
+	struct fx *fx = *state;
+	struct ktrq_config cf;
+	struct ktrq_proc *p;
+	struct ktrq_thread *td;
+	struct ktrq_target *t;
+	struct ktrq *k;
+	uint8_t buf[KTRQ_INLINE_MIN + 1];
+	uint64_t n0;
+	const uint8_t *data;
+	size_t len, hl;
+	struct ktrq_rec_hdr h;
+
+	fill(buf, sizeof(buf), 3);
+	ktrq_config_init(&cf, &fx->w->os);
+	cf.pool_size = 4;
+	cf.inline_size = KTRQ_INLINE_MIN;
+	cf.flags = KTRQ_CF_GENIO_COPY;
+	assert_int_equal(ktrq_create(&cf, &k), 0);
+	assert_int_equal(ktrq_memtarget_create(fx->w->inner, &t), 0);
+	p = h_proc(k, 7, NULL, 7, "inl", 1000);
+	td = h_thread(p, 70);
+	h_trace(td, t, KTRFAC_ALL, 7);
+	n0 = wrap_allocs(fx->w);
+	assert_int_equal(ktrq_utrace(td, buf, KTRQ_INLINE_MIN), 0);
+	/* genio's 8-byte fixed part leaves KTRQ_INLINE_MIN - 8 for data. */
+	assert_int_equal(ktrq_genio(td, 1, 0, buf, KTRQ_INLINE_MIN - 8), 0);
+	assert_true(wrap_allocs(fx->w) == n0);
+	assert_int_equal(ktrq_genio(td, 1, 0, buf, KTRQ_INLINE_MIN - 7), 0);
+	assert_true(wrap_allocs(fx->w) == n0 + 1);
+	assert_int_equal(ktrq_utrace(td, buf, KTRQ_INLINE_MIN + 1), 0);
+	assert_true(wrap_allocs(fx->w) == n0 + 2);
+	assert_int_equal(ktrq_proc_exit(p), 0);
+	data = ktrq_memtarget_data(t, &len);
+	assert_true(len == 4 * KTRQ_REC_HDR_V1_SIZE + KTRQ_INLINE_MIN +
+	    (KTRQ_INLINE_MIN - 8) + 8 + (KTRQ_INLINE_MIN - 7) + 8 +
+	    KTRQ_INLINE_MIN + 1);
+	assert_int_equal(ktrq_rec_hdr_decode(data, len, &h, &hl), 0);
+	assert_true(hl == KTRQ_REC_HDR_V1_SIZE);
+	assert_int_equal(h.len, KTRQ_INLINE_MIN);
+	assert_memory_equal(data + KTRQ_REC_HDR_V1_SIZE, buf,
+	    KTRQ_INLINE_MIN);
+	assert_true(h_stats(k).written == 4);
+	ktrq_target_rele(t);
+	assert_int_equal(ktrq_destroy(k), 0);
 }
 
 /* Copy mode: genio copies, allocating only beyond the inline size. */
@@ -280,6 +335,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(t_intact, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_nomem, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_inline_size, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(t_no_alloc_inline, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(t_copy_genio_alloc,

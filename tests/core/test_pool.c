@@ -63,16 +63,24 @@ teardown(void **state)
 }
 
 static int
-create_size(struct fx *fx, int pool, struct ktrq **kp)
+create_batch(struct fx *fx, int pool, int batch_max, struct ktrq **kp)
 {
 	struct ktrq_config cf;
 
 	ktrq_config_init(&cf, &fx->w->os);
 	cf.pool_size = pool;
+	cf.batch_max = batch_max;
 	cf.log = logcap_log;
 	cf.log_arg = &fx->log;
 	*kp = NULL;
 	return (ktrq_create(&cf, kp));
+}
+
+static int
+create_size(struct fx *fx, int pool, struct ktrq **kp)
+{
+
+	return (create_batch(fx, pool, 0, kp));
 }
 
 static uint32_t
@@ -291,7 +299,8 @@ t_shrink_in_use(void **state)
 	struct ktrq *k;
 	int i, old;
 
-	assert_int_equal(create_size(fx, 4, &k), 0);
+	/* One record per write, so that the gate holds back one at a time. */
+	assert_int_equal(create_batch(fx, 4, 1, &k), 0);
 	g = gate_create(fx->w->inner, NULL);
 	p = h_proc(k, PID_A, NULL, PID_A, "a", 1000);
 	td = h_thread(p, 1);
