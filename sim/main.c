@@ -16,7 +16,9 @@
  * also fails, 1 wins: the violation is the news.
  *
  * Long options only, "--name value" or "--name=value"; every rate is a
- * whole permille (0..1000), like the simulator's own parameters.
+ * fraction (0.25) or, the older spelling, a whole permille (250).  The
+ * engine and a schedule's header count in permille; what a person reads
+ * -- the report, a suggested command -- shows fractions.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -169,9 +171,10 @@ usage(FILE *f)
 "  --help              this text\n"
 "Rates R are fractions 0..1, as in every libktrq tool (0.25; at most\n"
 "three decimals); a whole number is read as permille (250), the older\n"
-"spelling, and summaries print permille.  Workload options default to the\n"
-"scenario's values (shown by `ktrq-sim run`).  A replay takes every\n"
-"parameter from its file; only the vehicle may change.\n"
+"spelling.  Reports print fractions; --json keeps *_permille keys.\n"
+"Workload options default to the scenario's values (shown by `ktrq-sim\n"
+"run`).  A replay takes every parameter from its file; only the vehicle\n"
+"may change.\n"
 "exit: 0 every invariant held, 1 a violation (the replay command is\n"
 "printed), 2 a usage error, a bad schedule file or an output file that\n"
 "cannot be written\n",

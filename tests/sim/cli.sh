@@ -147,6 +147,32 @@ rates() {
 	done
 }
 
+# What a person reads shows rates in the unit the options take (0.025,
+# not 25 permille); the schedule header, a replay format, stays permille.
+rate_units() {
+	expect_rc 0 "$SIM" run --seed 3 --spurious 0.025 --sync 250 \
+	    --fault-fire 1.0 --schedule-out s.sched
+	field workload out | grep -Eq ', sync 0\.25, faults [01]\.[0-9]+,' ||
+	    die "workload not in fractions: $(field workload out)"
+	p=$(field perturbation out)
+	echo "$p" | grep -Eq '^spurious 0\.025, timeouts 0\.0, fault-enable [01]\.[0-9]+, fault-fire 1\.0; max-steps [0-9]+$' ||
+	    die "perturbation not in fractions: '$p'"
+	grep -q ' spurious=25 ' s.sched || die "header not permille: $(cat s.sched)"
+	# A failure without a schedule file prints a run command: fractions,
+	# and it runs the same seed again.
+	expect_rc 1 "$SIM" sweep --seeds 2:2 --max-steps 60 --spurious 25 \
+	    --max-schedules 0
+	cmd=$(sed -n 's/^    replay: ktrq-sim run //p' out)
+	case " $cmd " in
+	*" --spurious 0.025 "*" --fault-fire 0.25 "*) ;;
+	*) die "run command not in fractions: '$cmd'" ;;
+	esac
+	# shellcheck disable=SC2086
+	expect_rc 1 "$SIM" run $cmd
+	grep -q '^result: VIOLATION (step limit)$' out ||
+	    die "the printed command did not fail again: $(cat out)"
+}
+
 sweep_sched_cap() {
 	mkdir sd
 	expect_rc 1 "$SIM" sweep --seeds 1:12 --jobs 2 --max-steps 60 \
