@@ -237,7 +237,10 @@ static void
 text_replay(FILE *f, const struct run_report *r)
 {
 
-	if (r->schedule_path != NULL)
+	if (r->schedule_path != NULL && r->schedule_stdout)
+		fprintf(f, "replay: %s replay - (given the schedule this run "
+		    "wrote to standard output)\n", REPORT_PROG);
+	else if (r->schedule_path != NULL)
 		fprintf(f, "replay: %s replay %s\n", REPORT_PROG,
 		    r->schedule_path);
 	else if (r->save_error != NULL) {
@@ -263,7 +266,8 @@ report_text(FILE *f, const struct run_report *r)
 		fprintf(f, "result: ok\n");
 		if (r->schedule_path != NULL && (r->replay_of == NULL ||
 		    strcmp(r->schedule_path, r->replay_of) != 0))
-			fprintf(f, "schedule:      %s\n", r->schedule_path);
+			fprintf(f, "schedule:      %s\n", r->schedule_stdout ?
+			    "standard output" : r->schedule_path);
 		return;
 	}
 	if (o->events != NULL && o->events[0] != '\0') {
@@ -480,7 +484,8 @@ report_save_schedule(const struct scn_outcome *o, const char *path,
 	(void)ktrq_sim__schedule_set(&sc, REPORT_KEY_TRACE, hex);
 	(void)ktrq_sim__schedule_set(&sc, REPORT_KEY_RESULT, res);
 	if ((error = ktrq_sim__schedule_save(&sc, path)) != 0)
-		snprintf(err, errlen, "%s: %s", path, strerror(error));
+		snprintf(err, errlen, "%s: %s", strcmp(path, "-") == 0 ?
+		    "standard output" : path, strerror(error));
 	ktrq_sim__schedule_fini(&sc);
 	return (error);
 }

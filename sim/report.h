@@ -29,6 +29,7 @@ struct run_report {
 	const struct scn_outcome *out;
 	const char		*replay_of;	/* replay: the file read */
 	const char		*schedule_path;	/* or NULL */
+	int			 schedule_stdout; /* this run wrote it there */
 	const char		*save_error;	/* why not, or NULL */
 	/* Replay: what the recorded run ended with, when the file says. */
 	int			 expect_known;
