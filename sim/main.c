@@ -11,12 +11,15 @@
  *
  * Exit status: 0 every invariant held, 1 a violation (with the command
  * that replays it), 2 a usage error, an unreadable schedule or an output
- * file that cannot be written -- an I/O problem is not a verdict on the
+ * file that cannot be written ("-" for an output file is stdout, and the
+ * report goes to stderr then) -- an I/O problem is not a verdict on the
  * code under test, so it never reads as one.  When a run fails and a file
  * also fails, 1 wins: the violation is the news.
  *
  * Long options only, "--name value" or "--name=value"; every rate is a
- * whole permille (0..1000), like the simulator's own parameters.
+ * fraction (0.25) or, the older spelling, a whole permille (250).  The
+ * engine and a schedule's header count in permille; what a person reads
+ * -- the report, a suggested command -- shows fractions.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -104,10 +107,14 @@ struct cli {
 	const char	*cmdname;
 	const char	*argv0;		/* as invoked, for suggested commands */
 	const char	*file;		/* replay */
+	int		 dash;		/* an output file is stdout ("-") */
 	int		 set[NOPT];
 	uint64_t	 num[NOPT];
 	const char	*str[NOPT];
 };
+
+/* The output files of run and replay, which may name stdout ("-"). */
+static const int outfiles[] = { O_TRACE_OUT, O_TIMELINE, O_SCHEDULE_OUT };
 
 /* Output files of one run, and the first problem writing them. */
 struct outputs {
@@ -165,13 +172,16 @@ usage(FILE *f)
 "                      ts is the step number, virtual time is in args\n"
 "  --schedule-out F    save the schedule to F; a failing run without it\n"
 "                      saves ktrq-sim-SCENARIO-SEED.sched here\n"
+"                      (any one F may be -, stdout; the report then goes\n"
+"                      to stderr)\n"
 "  --json              one JSON object on stdout instead of text\n"
 "  --help              this text\n"
 "Rates R are fractions 0..1, as in every libktrq tool (0.25; at most\n"
 "three decimals); a whole number is read as permille (250), the older\n"
-"spelling, and summaries print permille.  Workload options default to the\n"
-"scenario's values (shown by `ktrq-sim run`).  A replay takes every\n"
-"parameter from its file; only the vehicle may change.\n"
+"spelling.  Reports print fractions; --json keeps *_permille keys.\n"
+"Workload options default to the scenario's values (shown by `ktrq-sim\n"
+"run`).  A replay takes every parameter from its file; only the vehicle\n"
+"may change.\n"
 "exit: 0 every invariant held, 1 a violation (the replay command is\n"
 "printed), 2 a usage error, a bad schedule file or an output file that\n"
 "cannot be written\n",
@@ -362,6 +372,31 @@ parse_one(struct cli *c, int argc, char **argv, int *ip)
 	return (store(c, id, val));
 }
 
+/*
+ * At most one output file on stdout ("-"): two would interleave into a
+ * stream neither reader could take apart.  With one, the report moves to
+ * stderr (as ktrq-stress --out - does), so stdout holds the file alone.
+ */
+static int
+check_dash(struct cli *c)
+{
+	size_t i;
+	int first = -1, id;
+
+	for (i = 0; i < sizeof(outfiles) / sizeof(outfiles[0]); i++) {
+		id = outfiles[i];
+		if (!c->set[id] || strcmp(c->str[id], "-") != 0)
+			continue;
+		if (first >= 0)
+			return (bad("--%s and --%s both name standard output "
+			    "('-'); at most one output file can go there",
+			    defs[first].name, defs[id].name));
+		first = id;
+	}
+	c->dash = first >= 0;
+	return (0);
+}
+
 /* Returns 0, 2 (usage error) or -1 (--help). */
 static int
 parse_args(struct cli *c, int argc, char **argv)
@@ -392,7 +427,7 @@ parse_args(struct cli *c, int argc, char **argv)
 		return (bad("replay needs a schedule FILE"));
 	if (c->cmd == CMD_SWEEP && !c->set[O_SEEDS])
 		return (bad("sweep needs --seeds A:B"));
-	return (0);
+	return (check_dash(c));
 }
 
 /* ---- parameters ---- */
@@ -499,20 +534,37 @@ refused(const struct scn_params *sp, int error)
 /* ---- one run and its files ---- */
 
 static int
+is_dash(const char *path)
+{
+
+	return (strcmp(path, "-") == 0);
+}
+
+/* A file's name in a message. */
+static const char *
+outname(const char *path)
+{
+
+	return (is_dash(path) ? "standard output" : path);
+}
+
+static int
 outputs_open(const struct cli *c, struct outputs *o)
 {
 	char err[512];
 	FILE *f;
 
 	memset(o, 0, sizeof(*o));
-	if (c->set[O_SCHEDULE_OUT]) {
+	if (c->set[O_SCHEDULE_OUT] && !is_dash(c->str[O_SCHEDULE_OUT])) {
 		/* Fail before the run, not after it; "a" keeps the file. */
 		if ((f = fopen(c->str[O_SCHEDULE_OUT], "a")) == NULL)
 			return (fail2("%s: %s", c->str[O_SCHEDULE_OUT],
 			    strerror(errno)));
 		fclose(f);
 	}
-	if (c->set[O_TRACE_OUT] &&
+	if (c->set[O_TRACE_OUT] && is_dash(c->str[O_TRACE_OUT]))
+		o->trace = stdout;
+	else if (c->set[O_TRACE_OUT] &&
 	    (o->trace = fopen(c->str[O_TRACE_OUT], "wb")) == NULL)
 		return (fail2("%s: %s", c->str[O_TRACE_OUT], strerror(errno)));
 	if (c->set[O_TIMELINE] &&
@@ -548,7 +600,7 @@ outputs_close(const struct cli *c, struct outputs *o,
 
 	if (o->tl != NULL && timeline_close(o->tl, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: %s: %s\n", REPORT_PROG,
-		    c->str[O_TIMELINE], err);
+		    outname(c->str[O_TIMELINE]), err);
 		o->io_error = 1;
 	}
 	if (o->trace == NULL)
@@ -556,9 +608,10 @@ outputs_close(const struct cli *c, struct outputs *o,
 	bad_write = out->trace_len > 0 && fwrite(out->trace, 1,
 	    out->trace_len, o->trace) != out->trace_len;
 	/* Close even after a failed write; a full disk shows at fclose. */
-	if (fclose(o->trace) != 0 || bad_write) {
+	if ((o->trace == stdout ? fflush(o->trace) : fclose(o->trace)) != 0 ||
+	    bad_write) {
 		fprintf(stderr, "%s: %s: write failed: %s\n", REPORT_PROG,
-		    c->str[O_TRACE_OUT], strerror(errno));
+		    outname(c->str[O_TRACE_OUT]), strerror(errno));
 		o->io_error = 1;
 	}
 }
@@ -583,9 +636,10 @@ save_schedule(const struct cli *c, const struct scn_outcome *out,
 			r->schedule_path = c->file;
 		return;
 	}
-	if (report_save_schedule(out, path, err, errlen) == 0)
+	if (report_save_schedule(out, path, err, errlen) == 0) {
 		r->schedule_path = path;
-	else {
+		r->schedule_stdout = is_dash(path);
+	} else {
 		fprintf(stderr, "%s: %s\n", REPORT_PROG, err);
 		r->save_error = err;
 		if (c->cmd == CMD_REPLAY)
@@ -600,6 +654,7 @@ run_and_report(const struct cli *c, struct run_report *r,
 	struct scn_hooks hooks, *hp = NULL;
 	struct scn_outcome out;
 	struct outputs o;
+	FILE *rep = c->dash ? stderr : stdout;
 	char path[1024], err[512];
 	int error, ok;
 
@@ -619,10 +674,12 @@ run_and_report(const struct cli *c, struct run_report *r,
 	r->out = &out;
 	ok = report_ok(r, NULL, 0);
 	save_schedule(c, &out, ok, r, path, sizeof(path), err, sizeof(err));
+	if (r->save_error != NULL)
+		o.io_error = 1;	/* a schedule asked for and not written */
 	if (c->set[O_JSON])
-		report_json(stdout, r);
+		report_json(rep, r);
 	else
-		report_text(stdout, r);
+		report_text(rep, r);
 	scn_outcome_fini(&out);
 	if (fflush(stdout) != 0)
 		o.io_error = 1;
@@ -972,8 +1029,10 @@ cmd_sweep(const struct cli *c)
 	o.explain = c->set[O_EXPLAIN];
 	o.sched_dir = c->set[O_SCHED_DIR] ? c->str[O_SCHED_DIR] : NULL;
 	if (o.sched_dir != NULL && !is_dir(o.sched_dir))
-		return (bad("--schedule-dir: '%s' is not a directory",
-		    o.sched_dir));
+		return (bad("--schedule-dir: '%s' is not a directory%s",
+		    o.sched_dir, strcmp(o.sched_dir, "-") == 0 ? " (a file "
+		    "per failing seed goes there, not to standard output)" :
+		    ""));
 	o.max_sched = c->set[O_MAX_SCHED] ? (unsigned)c->num[O_MAX_SCHED] :
 	    SWEEP_SCHED_DEFAULT;
 	o.argv0 = c->argv0;

@@ -111,10 +111,27 @@ report_schedule_name(char *buf, size_t len, const char *scenario,
 	    seed);
 }
 
+const char *
+report_rate(char buf[REPORT_RATE_LEN], unsigned permille)
+{
+	unsigned frac = permille % 1000;
+	int digits = 3;
+
+	/* Trailing zeros go, but one digit stays after the point. */
+	while (digits > 1 && frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	snprintf(buf, REPORT_RATE_LEN, "%u.%0*u", permille / 1000 % 10, digits,
+	    frac);
+	return (buf);
+}
+
 void
 report_run_args(char *buf, size_t len, const struct scn_params *sp,
     const struct sim_params *p)
 {
+	char r[6][REPORT_RATE_LEN];
 	size_t n;
 
 	n = (size_t)snprintf(buf, len, "--scenario %s --seed %" PRIu64
@@ -125,17 +142,19 @@ report_run_args(char *buf, size_t len, const struct scn_params *sp,
 		    "--pct-steps %" PRIu64, p->pct_depth, p->pct_steps);
 	if (n < len)
 		n += (size_t)snprintf(buf + n, len - n, " --vehicle %s "
-		    "--procs %d --threads %d --events %d --pool %d --sync %u "
-		    "--faults %u%s", report_vehicle_name(p->vehicle),
+		    "--procs %d --threads %d --events %d --pool %d --sync %s "
+		    "--faults %s%s", report_vehicle_name(p->vehicle),
 		    sp->procs, sp->threads, sp->events, sp->pool,
-		    sp->sync_permille, sp->fault_permille,
+		    report_rate(r[0], sp->sync_permille),
+		    report_rate(r[1], sp->fault_permille),
 		    sp->genio_copy ? " --genio-copy" : "");
 	if (n < len)
-		snprintf(buf + n, len - n, " --spurious %u --timeouts %u "
-		    "--fault-enable %u --fault-fire %u --max-steps %" PRIu64,
-		    p->spurious_permille, p->timeout_permille,
-		    p->fault_enable_permille, p->fault_fire_permille,
-		    p->max_steps);
+		snprintf(buf + n, len - n, " --spurious %s --timeouts %s "
+		    "--fault-enable %s --fault-fire %s --max-steps %" PRIu64,
+		    report_rate(r[2], p->spurious_permille),
+		    report_rate(r[3], p->timeout_permille),
+		    report_rate(r[4], p->fault_enable_permille),
+		    report_rate(r[5], p->fault_fire_permille), p->max_steps);
 }
 
 /* ---- text ---- */
@@ -160,11 +179,14 @@ text_params(FILE *f, const struct run_report *r)
 {
 	const struct scn_params *sp = r->sp;
 	const struct sim_params *p = r->simp;
+	char r0[REPORT_RATE_LEN], r1[REPORT_RATE_LEN], r2[REPORT_RATE_LEN],
+	    r3[REPORT_RATE_LEN];
 
 	fprintf(f, "scenario:      %s\n", sp->scenario);
 	fprintf(f, "workload:      procs %d, threads %d, events %d, pool %d, "
-	    "sync %u, faults %u, genio-copy %s\n", sp->procs, sp->threads,
-	    sp->events, sp->pool, sp->sync_permille, sp->fault_permille,
+	    "sync %s, faults %s, genio-copy %s\n", sp->procs, sp->threads,
+	    sp->events, sp->pool, report_rate(r0, sp->sync_permille),
+	    report_rate(r1, sp->fault_permille),
 	    sp->genio_copy ? "on" : "off");
 	fprintf(f, "seed:          %" PRIu64 "\n", p->seed);
 	fprintf(f, "strategy:      %s", report_strategy_name(p->strategy));
@@ -176,10 +198,12 @@ text_params(FILE *f, const struct run_report *r)
 			fprintf(f, "%" PRIu64 ")", p->pct_steps);
 	}
 	fprintf(f, "\nvehicle:       %s\n", report_vehicle_name(p->vehicle));
-	fprintf(f, "perturbation:  spurious %u, timeouts %u, fault-enable %u, "
-	    "fault-fire %u (permille); max-steps %" PRIu64 "\n",
-	    p->spurious_permille, p->timeout_permille,
-	    p->fault_enable_permille, p->fault_fire_permille, p->max_steps);
+	fprintf(f, "perturbation:  spurious %s, timeouts %s, fault-enable %s, "
+	    "fault-fire %s; max-steps %" PRIu64 "\n",
+	    report_rate(r0, p->spurious_permille),
+	    report_rate(r1, p->timeout_permille),
+	    report_rate(r2, p->fault_enable_permille),
+	    report_rate(r3, p->fault_fire_permille), p->max_steps);
 }
 
 static void
@@ -213,7 +237,10 @@ static void
 text_replay(FILE *f, const struct run_report *r)
 {
 
-	if (r->schedule_path != NULL)
+	if (r->schedule_path != NULL && r->schedule_stdout)
+		fprintf(f, "replay: %s replay - (given the schedule this run "
+		    "wrote to standard output)\n", REPORT_PROG);
+	else if (r->schedule_path != NULL)
 		fprintf(f, "replay: %s replay %s\n", REPORT_PROG,
 		    r->schedule_path);
 	else if (r->save_error != NULL) {
@@ -239,7 +266,8 @@ report_text(FILE *f, const struct run_report *r)
 		fprintf(f, "result: ok\n");
 		if (r->schedule_path != NULL && (r->replay_of == NULL ||
 		    strcmp(r->schedule_path, r->replay_of) != 0))
-			fprintf(f, "schedule:      %s\n", r->schedule_path);
+			fprintf(f, "schedule:      %s\n", r->schedule_stdout ?
+			    "standard output" : r->schedule_path);
 		return;
 	}
 	if (o->events != NULL && o->events[0] != '\0') {
@@ -456,7 +484,8 @@ report_save_schedule(const struct scn_outcome *o, const char *path,
 	(void)ktrq_sim__schedule_set(&sc, REPORT_KEY_TRACE, hex);
 	(void)ktrq_sim__schedule_set(&sc, REPORT_KEY_RESULT, res);
 	if ((error = ktrq_sim__schedule_save(&sc, path)) != 0)
-		snprintf(err, errlen, "%s: %s", path, strerror(error));
+		snprintf(err, errlen, "%s: %s", strcmp(path, "-") == 0 ?
+		    "standard output" : path, strerror(error));
 	ktrq_sim__schedule_fini(&sc);
 	return (error);
 }

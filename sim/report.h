@@ -29,6 +29,7 @@ struct run_report {
 	const struct scn_outcome *out;
 	const char		*replay_of;	/* replay: the file read */
 	const char		*schedule_path;	/* or NULL */
+	int			 schedule_stdout; /* this run wrote it there */
 	const char		*save_error;	/* why not, or NULL */
 	/* Replay: what the recorded run ended with, when the file says. */
 	int			 expect_known;
@@ -51,6 +52,14 @@ int	report_ok(const struct run_report *, char *why, size_t len);
 
 void	report_text(FILE *, const struct run_report *);
 void	report_json(FILE *, const struct run_report *);
+
+/*
+ * A rate the engine holds in permille, as people and the options read
+ * it: a fraction with a point (250: "0.25", 25: "0.025", 1000: "1.0"),
+ * never a whole number, which the options would take as permille.
+ */
+#define	REPORT_RATE_LEN	16
+const char *report_rate(char buf[REPORT_RATE_LEN], unsigned permille);
 
 /* The options of `ktrq-sim run` that repeat a run with these params. */
 void	report_run_args(char *buf, size_t len, const struct scn_params *,

@@ -221,13 +221,19 @@ ktrq_sim__schedule_save(const struct sim_schedule *sc, const char *path)
 
 	if ((text = ktrq_sim__schedule_format(sc)) == NULL)
 		return (ENOMEM);
-	if ((f = fopen(path, "w")) == NULL) {
+	/* "-" is the standard output, as load reads "-" from stdin. */
+	if (strcmp(path, "-") == 0)
+		f = stdout;
+	else if ((f = fopen(path, "w")) == NULL) {
 		error = errno;
 		free(text);
 		return (error);
 	}
 	error = fprintf(f, "%s\n", text) < 0 ? EIO : 0;
-	if (fclose(f) != 0 && error == 0)
+	if (f == stdout) {
+		if (fflush(f) != 0 && error == 0)
+			error = EIO;
+	} else if (fclose(f) != 0 && error == 0)
 		error = EIO;
 	free(text);
 	return (error);

@@ -238,6 +238,7 @@ char	*ktrq_sim__schedule_format(const struct sim_schedule *);
 /* Parse the text form; EINVAL (corrupt), ENOTSUP (other version). */
 int	ktrq_sim__schedule_parse(const char *text, struct sim_schedule *out,
 	    char *err, size_t errlen);
+/* "-" is stdout for save, stdin for load. */
 int	ktrq_sim__schedule_save(const struct sim_schedule *, const char *path);
 int	ktrq_sim__schedule_load(const char *path, struct sim_schedule *out,
 	    char *err, size_t errlen);

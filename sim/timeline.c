@@ -381,7 +381,9 @@ timeline_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return (NULL);
 	}
-	if ((tl->f = fopen(path, "w")) == NULL) {
+	if (strcmp(path, "-") == 0)
+		tl->f = stdout;
+	else if ((tl->f = fopen(path, "w")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		free(tl);
 		return (NULL);
@@ -501,7 +503,10 @@ timeline_close(struct timeline *tl, char *err, size_t errlen)
 
 	finish_file(tl);
 	error = ferror(tl->f) ? EIO : 0;
-	if (fclose(tl->f) != 0 && error == 0)
+	if (tl->f == stdout) {
+		if (fflush(tl->f) != 0 && error == 0)
+			error = errno != 0 ? errno : EIO;
+	} else if (fclose(tl->f) != 0 && error == 0)
 		error = errno != 0 ? errno : EIO;
 	if (error != 0)
 		snprintf(err, errlen, "timeline: write failed: %s",

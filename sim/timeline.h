@@ -23,8 +23,9 @@
 struct timeline;
 
 /*
- * Create `path` and start the file.  Returns NULL with a message in err
- * when the file cannot be created.
+ * Create `path` ("-": the standard output, left open at the end) and
+ * start the file.  Returns NULL with a message in err when the file
+ * cannot be created.
  */
 struct timeline *timeline_open(const char *path, char *err, size_t errlen);
 

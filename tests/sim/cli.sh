@@ -147,6 +147,32 @@ rates() {
 	done
 }
 
+# What a person reads shows rates in the unit the options take (0.025,
+# not 25 permille); the schedule header, a replay format, stays permille.
+rate_units() {
+	expect_rc 0 "$SIM" run --seed 3 --spurious 0.025 --sync 250 \
+	    --fault-fire 1.0 --schedule-out s.sched
+	field workload out | grep -Eq ', sync 0\.25, faults [01]\.[0-9]+,' ||
+	    die "workload not in fractions: $(field workload out)"
+	p=$(field perturbation out)
+	echo "$p" | grep -Eq '^spurious 0\.025, timeouts 0\.0, fault-enable [01]\.[0-9]+, fault-fire 1\.0; max-steps [0-9]+$' ||
+	    die "perturbation not in fractions: '$p'"
+	grep -q ' spurious=25 ' s.sched || die "header not permille: $(cat s.sched)"
+	# A failure without a schedule file prints a run command: fractions,
+	# and it runs the same seed again.
+	expect_rc 1 "$SIM" sweep --seeds 2:2 --max-steps 60 --spurious 25 \
+	    --max-schedules 0
+	cmd=$(sed -n 's/^    replay: ktrq-sim run //p' out)
+	case " $cmd " in
+	*" --spurious 0.025 "*" --fault-fire 0.25 "*) ;;
+	*) die "run command not in fractions: '$cmd'" ;;
+	esac
+	# shellcheck disable=SC2086
+	expect_rc 1 "$SIM" run $cmd
+	grep -q '^result: VIOLATION (step limit)$' out ||
+	    die "the printed command did not fail again: $(cat out)"
+}
+
 sweep_sched_cap() {
 	mkdir sd
 	expect_rc 1 "$SIM" sweep --seeds 1:12 --jobs 2 --max-steps 60 \
@@ -206,6 +232,64 @@ unwritable() {
 	expect_rc 2 "$SIM" run --trace-out no/such/dir/t.ktr
 	expect_rc 2 "$SIM" run --timeline no/such/dir/t.json
 	expect_rc 2 "$SIM" run --schedule-out no/such/dir/s.sched
+	[ -c /dev/full ] || return 0
+	# Opens, then fails to write: still 2, with the file named.
+	expect_rc 2 "$SIM" run --schedule-out /dev/full
+	grep -q '^ktrq-sim: /dev/full: ' err || die "/dev/full: $(cat err)"
+	for f in --trace-out --timeline --schedule-out; do
+		"$SIM" run --seed 42 $f - >/dev/full 2>err
+		rc=$?
+		[ "$rc" -eq 2 ] || die "$f - >/dev/full exited $rc: $(cat err)"
+		grep -q '^ktrq-sim: standard output: ' err ||
+		    die "$f - >/dev/full: $(cat err)"
+	done
+}
+
+# `-` for an output file is standard output; the report moves to stderr
+# then (as ktrq-stress --out - does), and two files on it are refused.
+dash_out() {
+	expect_rc 0 "$SIM" run --seed 42 --trace-out a.ktr --timeline a.json
+	mv out a.out
+	expect_rc 0 "$SIM" run --seed 42 --trace-out -
+	cmp out a.ktr || die "--trace-out - differs from the file"
+	cmp err a.out || die "the report is not on stderr: $(cat err)"
+	expect_rc 0 "$SIM" run --seed 42 --timeline -
+	cmp out a.json || die "--timeline - differs from the file"
+	json_ok out
+	expect_rc 0 "$SIM" run --seed 42 --trace-out - --json
+	cmp out a.ktr || die "--json: the trace differs"
+	json_ok err
+	grep -q '"ok":true' err || die "--json --trace-out -: no report: $(cat err)"
+	# A failing run's schedule on stdout replays from stdin.
+	expect_rc 1 "$SIM" run --seed 3 --max-steps 60 --schedule-out -
+	mv out s.line
+	[ "$(wc -l <s.line)" -eq 1 ] && grep -q "^ktrqsim1 " s.line ||
+	    die "stdout is not one schedule: $(cat s.line)"
+	grep -q '^result: VIOLATION (step limit)$' err || die "no report: $(cat err)"
+	grep -q '^replay: ktrq-sim replay - (given the schedule' err ||
+	    die "no replay line: $(cat err)"
+	! ls ./*.sched ./- >/dev/null 2>&1 || die "a file was written: $(ls)"
+	expect_rc 1 "$SIM" replay - <s.line
+	grep -q '(matches the recorded run)' out || die "replay: $(cat out)"
+	grep -q '^replay: ktrq-sim replay -$' out || die "replay line: $(cat out)"
+	# Schedule in on stdin, trace out on stdout.
+	expect_rc 0 "$SIM" run --seed 42 --schedule-out -
+	mv out ok.line
+	grep -q '^schedule: *standard output$' err || die "ok run: $(cat err)"
+	expect_rc 0 "$SIM" replay - --trace-out - <ok.line
+	cmp out a.ktr || die "replay - --trace-out - differs from the run"
+	for two in "--trace-out - --timeline -" "--timeline - --schedule-out -" \
+	    "--trace-out - --schedule-out -"; do
+		# shellcheck disable=SC2086
+		expect_rc 2 "$SIM" run --seed 1 $two
+		[ -s out ] && die "'$two' printed on stdout"
+		head -n 1 err | grep -q "^ktrq-sim: --[a-z-]* and --[a-z-]* both name standard output ('-')" ||
+		    die "'$two': $(head -n 1 err)"
+		grep -q '^usage: ktrq-sim' err || die "'$two': no usage"
+	done
+	expect_rc 2 "$SIM" sweep --seeds 1:2 --schedule-dir -
+	head -n 1 err | grep -q "schedule-dir: '-' is not a directory" ||
+	    die "--schedule-dir -: $(head -n 1 err)"
 }
 
 list_all() {

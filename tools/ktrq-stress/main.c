@@ -5,7 +5,8 @@
  *
  * Exit status, the convention of every ktrq tool: 0 when every check
  * passed, 1 on a mismatch (a finding), 2 on a usage error or when the
- * run could not be set up (I/O: the trace file cannot be created...).
+ * run could not be set up or its trace not read back (I/O: the trace
+ * file cannot be created, was removed before it was checked...).
  *
  * `--out -` sends the trace to stdout: the run writes it to a temporary
  * file (the checker reads the file back, which a pipe would not allow),
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "stress.h"
 #include "toolver.h"
@@ -41,6 +43,23 @@ make_temp(char *path, size_t size)
 	}
 	close(fd);
 	return (0);
+}
+
+/*
+ * Test hook (tests/stress/vanish.cmake): the trace is removed ("unlink")
+ * or replaced by a directory ("dir") between the run and its check, the
+ * one moment no outside process can hit without racing the program.
+ */
+static void
+test_vanish(const char *path)
+{
+	const char *how = getenv("KTRQ_STRESS_TEST_VANISH");
+
+	if (how == NULL)
+		return;
+	(void)unlink(path);
+	if (strcmp(how, "dir") == 0)
+		(void)mkdir(path, 0755);
 }
 
 /* Copy the file at `path` to stdout; 0 or -1 after a message. */
@@ -98,13 +117,20 @@ main(int argc, char **argv)
 	if (stress_run(&r, &o) != 0)
 		ret = EXIT_TROUBLE;
 	else {
+		test_vanish(o.out);
 		stress_verify(&r, &res);
-		if (to_stdout)
-			o.out = "-";
-		stress_report(&r, &res);
-		ret = res.ok ? 0 : EXIT_FINDING;
-		if (to_stdout && copy_out(tmp) != 0)
+		if (res.io_error != 0) {
+			/* No verdict: the file was not there to judge. */
+			fprintf(stderr, "ktrq-stress: %s\n", res.why);
 			ret = EXIT_TROUBLE;
+		} else {
+			if (to_stdout)
+				o.out = "-";
+			stress_report(&r, &res);
+			ret = res.ok ? 0 : EXIT_FINDING;
+			if (to_stdout && copy_out(tmp) != 0)
+				ret = EXIT_TROUBLE;
+		}
 	}
 	stress_run_free(&r);
 	if (to_stdout)

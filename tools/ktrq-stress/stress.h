@@ -180,7 +180,8 @@ struct stress_result {
 	uint64_t	ncalls;
 	uint64_t	nposted;	/* calls the library counted */
 	int		ok;
-	char		why[256];	/* first mismatch */
+	int		io_error;	/* errno: the file could not be read */
+	char		why[256];	/* first mismatch, or the read error */
 };
 void	stress_verify(const struct stress_run *r, struct stress_result *res);
 

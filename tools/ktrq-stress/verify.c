@@ -34,7 +34,9 @@
  *     the bytes asked for (the record that would cross the limit failed
  *     whole).
  *
- * The first mismatch is kept and reading stops there.
+ * The first mismatch is kept and reading stops there.  A file that
+ * cannot be opened or read back is no mismatch: res->io_error says so,
+ * and the program exits 2 for it.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -325,6 +327,23 @@ check_record(struct verifier *v, const struct ktrq_rec_hdr *h,
 	return (0);
 }
 
+/*
+ * The file could not be read back: not a finding about the library but
+ * about the world (the file was removed, replaced, or the disk failed),
+ * so it is kept apart from a mismatch and the program exits 2 for it.
+ * Always returns -1.
+ */
+static int
+read_failed(struct verifier *v, int error, const char *what)
+{
+
+	v->res->ok = 0;
+	v->res->io_error = error != 0 ? error : EIO;
+	snprintf(v->res->why, sizeof(v->res->why), "%s: %s%s", v->o->out,
+	    what, strerror(v->res->io_error));
+	return (-1);
+}
+
 /* EOF inside a record: a torn record, never expected. */
 static int
 truncated(struct verifier *v, size_t have)
@@ -343,10 +362,12 @@ read_record(struct verifier *v, struct ktrq_rec_hdr *h)
 	size_t n, hlen;
 	int error;
 
+	errno = 0;
 	n = fread(v->hdr, 1, sizeof(v->hdr), v->fp);
+	if (ferror(v->fp))
+		return (read_failed(v, errno, "read error: "));
 	if (n == 0)
-		return (ferror(v->fp) ? mismatch(v, "%s: read error",
-		    v->o->out) : 0);
+		return (0);
 	if ((error = ktrq_rec_hdr_decode(v->hdr, n, h, &hlen)) == EMSGSIZE)
 		return (truncated(v, n) == 0 ? 0 : -1);
 	if (error != 0)
@@ -355,7 +376,10 @@ read_record(struct verifier *v, struct ktrq_rec_hdr *h)
 	if (hlen != KTRQ_REC_HDR_V1_SIZE)
 		return (mismatch(v, "offset %" PRIu64 ": version 0 header",
 		    v->off));
+	errno = 0;
 	n = fread(v->buf, 1, (size_t)h->len, v->fp);
+	if (ferror(v->fp))
+		return (read_failed(v, errno, "read error: "));
 	if (n < (size_t)h->len)
 		return (truncated(v, hlen + n) == 0 ? 0 : -1);
 	return (1);
@@ -368,7 +392,7 @@ read_file(struct verifier *v)
 	int ret;
 
 	if ((v->fp = fopen(v->o->out, "rb")) == NULL) {
-		mismatch(v, "%s: %s", v->o->out, strerror(errno));
+		read_failed(v, errno, "");
 		return;
 	}
 	setvbuf(v->fp, NULL, _IOFBF, READBUF);
@@ -640,6 +664,11 @@ stress_verify(const struct stress_run *r, struct stress_result *res)
 	if (verifier_init(&v, r, res) == 0) {
 		count_calls(&v);
 		read_file(&v);
+		if (res->io_error != 0) {
+			/* Nothing was read: the other checks would only lie. */
+			verifier_fini(&v);
+			return;
+		}
 		check_missing(&v);
 		for (p = 0; res->ok && p < r->nprocs; p++)
 			check_marks_timed(&v, p);
