@@ -36,6 +36,12 @@
 #include "ktrq/os.h"
 
 #define	SIM_SCHEDULE_VERSION	1
+/*
+ * Not a limit of the engine, whose thread tables grow with the run
+ * (memory is the only bound): the bound of the ktrq harness's own
+ * per-thread tables (scenario.c, oracle.c), whose scenarios stay far
+ * below it.  Kept for them.
+ */
 #define	SIM_MAXTHREADS		2048
 
 /* What a choice point decides.  Values are in [0, n). */

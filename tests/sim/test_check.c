@@ -2,7 +2,8 @@
 /*
  * The public simulator (ktrq/sim.h): bugs found, kinds reported, replay
  * through the options and the environment, bad options rejected, hooks,
- * named faults, PCT's k estimate and a thousand simulated threads.
+ * named faults, PCT's k estimate, a thousand simulated threads, and two
+ * waves of 1100 live ones on each vehicle, replayed identically.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -444,6 +445,132 @@ test_many_threads(void **state)
 	ktrq_sim_report_fini(&r);
 }
 
+/*
+ * ---- more threads than the engine once had room for ----
+ *
+ * Two waves of LIVE threads in one run: every thread of a wave takes a
+ * lock and waits behind a gate, so the whole wave is alive at once; then
+ * the gate opens and each bumps the counter under the lock and passes
+ * the wake-up on (one at a time: waking the whole wave onto one mutex
+ * would cost steps quadratic in its size).  2 * LIVE + 1 thread ids in
+ * one run; the engine used to stop at 2048.
+ */
+#define	LIVE	1100
+#define	WAVES	2
+
+static struct wave {
+	const struct ktrq_os	*os;
+	struct ktrq_os_mtx	*m;
+	int			 open;
+	int			 count;
+	int			 fail_at_end;
+} wave;
+
+static void
+wave_thread(void *arg)
+{
+	struct wave *w = arg;
+	const struct ktrq_os *os = w->os;
+
+	ENTER(os, w->m);
+	while (!w->open)
+		os->msleep(os->cookie, &w->open, w->m, "gate", 0);
+	w->count++;
+	os->wakeup_one(os->cookie, &w->open);
+	EXIT(os, w->m);
+}
+
+static void
+waves_body(const struct ktrq_os *os, void *arg)
+{
+	static struct ktrq_os_thread *t[LIVE];
+	struct wave *w = arg;
+	int i, k;
+
+	w->os = os;
+	w->count = 0;
+	KTRQ_SIM_ASSERT(os, os->mtx_init(os->cookie, &w->m, "counter") == 0);
+	for (k = 0; k < WAVES; k++) {
+		w->open = 0;
+		for (i = 0; i < LIVE; i++)
+			KTRQ_SIM_ASSERT(os, os->thread_create(os->cookie,
+			    &t[i], "waver", wave_thread, w) == 0);
+		ENTER(os, w->m);
+		w->open = 1;
+		os->wakeup_one(os->cookie, &w->open);
+		EXIT(os, w->m);
+		for (i = 0; i < LIVE; i++)
+			os->thread_join(os->cookie, t[i]);
+		KTRQ_SIM_ASSERT(os, w->count == (k + 1) * LIVE);
+	}
+	os->mtx_destroy(os->cookie, w->m);
+	/* A failure on purpose, for a schedule of the whole run. */
+	KTRQ_SIM_ASSERT(os, !w->fail_at_end);
+}
+
+static void
+test_thousands_live(void **state)
+{
+	static const int vehicles[] = { KTRQ_SIM_FIBER, KTRQ_SIM_PTHREAD };
+	struct ktrq_sim_opts o;
+	struct ktrq_sim_report r;
+	size_t v;
+
+	(void)state;
+	for (v = 0; v < 2; v++) {
+		opts(&o);
+		o.runs = 1;
+		o.vehicle = vehicles[v];
+		memset(&wave, 0, sizeof(wave));
+		assert_int_equal(ktrq_sim_check(&o, waves_body, &wave, &r), 0);
+		assert_int_equal(wave.count, WAVES * LIVE);
+		ktrq_sim_report_fini(&r);
+	}
+}
+
+/* Same seed, same schedule on either vehicle; each replays it exactly. */
+static void
+test_thousands_replay(void **state)
+{
+	static const int vehicles[] = { KTRQ_SIM_FIBER, KTRQ_SIM_PTHREAD };
+	struct ktrq_sim_opts o;
+	struct ktrq_sim_report r[2], rr;
+	size_t v;
+
+	(void)state;
+	for (v = 0; v < 2; v++) {
+		opts(&o);
+		o.runs = 1;
+		o.seed = 7;
+		o.strategy = KTRQ_SIM_PCT;
+		o.vehicle = vehicles[v];
+		memset(&wave, 0, sizeof(wave));
+		wave.fail_at_end = 1;
+		assert_int_equal(ktrq_sim_check(&o, waves_body, &wave, &r[v]),
+		    KTRQ_SIM_ASSERTION);
+		assert_int_equal(wave.count, WAVES * LIVE);
+		assert_non_null(strstr(r[v].message, "!w->fail_at_end"));
+	}
+	assert_int_equal(r[0].steps, r[1].steps);
+	assert_string_equal(r[0].schedule, r[1].schedule);
+	for (v = 0; v < 2; v++) {
+		opts(&o);
+		o.strategy = KTRQ_SIM_PCT;	/* the header names it */
+		o.vehicle = vehicles[v];
+		o.replay = r[0].schedule;
+		memset(&wave, 0, sizeof(wave));
+		wave.fail_at_end = 1;
+		assert_int_equal(ktrq_sim_check(&o, waves_body, &wave, &rr),
+		    KTRQ_SIM_ASSERTION);
+		assert_int_equal(rr.steps, r[0].steps);
+		assert_string_equal(rr.message, r[0].message);
+		assert_string_equal(rr.schedule, r[0].schedule);
+		ktrq_sim_report_fini(&rr);
+	}
+	ktrq_sim_report_fini(&r[0]);
+	ktrq_sim_report_fini(&r[1]);
+}
+
 /* ---- the event log ---- */
 
 struct evcount {
@@ -503,6 +630,8 @@ main(void)
 		cmocka_unit_test(test_hooks),
 		cmocka_unit_test(test_named_fault),
 		cmocka_unit_test(test_many_threads),
+		cmocka_unit_test(test_thousands_live),
+		cmocka_unit_test(test_thousands_replay),
 		cmocka_unit_test(test_event_log),
 	};
 
