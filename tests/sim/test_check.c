@@ -3,19 +3,23 @@
  * The public simulator (ktrq/sim.h): bugs found, kinds reported, replay
  * through the options and the environment, bad options rejected, hooks,
  * named faults, PCT's k estimate, a thousand simulated threads, and two
- * waves of 1100 live ones on each vehicle, replayed identically.
+ * waves of 1100 live ones on each vehicle, replayed identically, and the
+ * timeline file of a failing run.
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "ktrq/sim.h"
+
+#include "bench.h"		/* bench_json_check */
 
 #define	ENTER(os, m)	((os)->mtx_enter((os)->cookie, (m)))
 #define	EXIT(os, m)	((os)->mtx_exit((os)->cookie, (m)))
@@ -618,6 +622,91 @@ test_event_log(void **state)
 	assert_int_equal(c.starts, 3);
 }
 
+/* ---- the timeline file ---- */
+
+#define	TL_FILE		"sim_check.timeline.json"
+#define	TL_REPLAYED	"sim_check.replayed.json"
+
+static void
+named_body(const struct ktrq_os *os, void *arg)
+{
+	struct ktrq_os_thread *a, *b;
+
+	(void)arg;
+	counter = 0;
+	ktrq_sim_mark(os, "started");
+	os->thread_create(os->cookie, &a, "alice", incr, (void *)(uintptr_t)os);
+	os->thread_create(os->cookie, &b, "bob", incr, (void *)(uintptr_t)os);
+	os->thread_join(os->cookie, a);
+	os->thread_join(os->cookie, b);
+	KTRQ_SIM_ASSERT(os, counter == 2);
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f;
+	char *buf;
+	long n;
+
+	assert_non_null(f = fopen(path, "rb"));
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	assert_true((n = ftell(f)) > 0);
+	rewind(f);
+	assert_non_null(buf = malloc((size_t)n + 1));
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	return (buf);
+}
+
+static void
+test_timeline(void **state)
+{
+	struct ktrq_sim_opts o;
+	struct ktrq_sim_report r, r2;
+	char err[256], *a, *b;
+
+	(void)state;
+	remove(TL_FILE);
+	remove(TL_REPLAYED);
+	opts(&o);
+	o.timeline = TL_FILE;
+	o.max_failures = 5;		/* later failures leave the file be */
+	assert_int_equal(ktrq_sim_check(&o, named_body, NULL, &r),
+	    KTRQ_SIM_ASSERTION);
+	assert_true(r.failures > 1);
+	err[0] = '\0';
+	if (bench_json_check(TL_FILE, err, sizeof(err)) != 0)
+		fail_msg("timeline is not JSON: %s", err);
+	a = slurp(TL_FILE);
+	assert_non_null(strstr(a, "{\"traceEvents\":["));
+	assert_non_null(strstr(a, "\"T1 main\""));
+	assert_non_null(strstr(a, "\"T2 alice\""));
+	assert_non_null(strstr(a, "\"T3 bob\""));
+	assert_non_null(strstr(a, "\"started\""));
+	assert_non_null(strstr(a, "\"result\":\"assertion\""));
+	/* The first failure's, exactly: its replay draws the same file. */
+	o.replay = r.schedule;
+	o.timeline = TL_REPLAYED;
+	assert_int_equal(ktrq_sim_check(&o, named_body, NULL, &r2),
+	    KTRQ_SIM_ASSERTION);
+	b = slurp(TL_REPLAYED);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	ktrq_sim_report_fini(&r2);
+	ktrq_sim_report_fini(&r);
+	remove(TL_FILE);
+	remove(TL_REPLAYED);
+	/* A file that cannot be made is an error; an empty path a bad option. */
+	opts(&o);
+	o.timeline = "no/such/dir/t.json";
+	assert_int_equal(ktrq_sim_check(&o, named_body, NULL, NULL), -ENOENT);
+	o.timeline = "";
+	assert_int_equal(ktrq_sim_check(&o, named_body, NULL, NULL), -EINVAL);
+}
+
 int
 main(void)
 {
@@ -633,6 +722,7 @@ main(void)
 		cmocka_unit_test(test_thousands_live),
 		cmocka_unit_test(test_thousands_replay),
 		cmocka_unit_test(test_event_log),
+		cmocka_unit_test(test_timeline),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
