@@ -27,6 +27,12 @@ struct body_call {
 	const struct ktrq_sim_opts *o;
 };
 
+/* Where one run's events go: the user's log, the timeline, or both. */
+struct run_trace {
+	const struct ktrq_sim_opts *o;
+	struct sim_timeline *tl;
+};
+
 static const char *const ev_names[] = {
 	"thread_start", "thread_exit", "run", "lock", "unlock", "sleep",
 	"wake", "mark"
@@ -117,7 +123,8 @@ opts_valid(const struct ktrq_sim_opts *o)
 	    o->spurious_permille > 1000 || o->timeout_permille > 1000 ||
 	    o->fault_enable_permille > 1000 ||
 	    o->fault_fire_permille > 1000 || o->max_steps == 0 ||
-	    !name_ok(o->name))
+	    !name_ok(o->name) ||
+	    (o->timeline != NULL && o->timeline[0] == '\0'))
 		return (0);
 	return (1);
 }
@@ -162,9 +169,41 @@ static void
 tracer(void *arg, enum sim_ev ev, int tid, uint64_t step, uint64_t vclock,
     const char *what)
 {
-	const struct ktrq_sim_opts *o = arg;
+	struct run_trace *rt = arg;
 
-	o->event(o->event_arg, ev_names[ev], tid, step, vclock, what);
+	if (rt->o->event != NULL)
+		rt->o->event(rt->o->event_arg, ev_names[ev], tid, step, vclock,
+		    what);
+	if (rt->tl != NULL)
+		ktrq_sim__timeline_event(rt->tl, ev, tid, step, vclock, what);
+}
+
+static void
+timeline_error(const struct ktrq_sim_opts *o, const char *err)
+{
+
+	if (!o->quiet)
+		fprintf(stderr, "ktrq_sim_check%s%s: timeline: %s\n",
+		    o->name != NULL ? " " : "", o->name != NULL ? o->name : "",
+		    err);
+}
+
+/* What a reader of the file needs to know about the run it shows. */
+static void
+timeline_notes(struct sim_timeline *tl, const struct ktrq_sim_opts *o,
+    const struct sim_params *p, int kind)
+{
+	static const char *const strat[] = { "?", "random", "pct", "none" };
+	char buf[32];
+
+	ktrq_sim__timeline_note(tl, "program", o->name != NULL ? o->name :
+	    "-");
+	snprintf(buf, sizeof(buf), "%" PRIu64, p->seed);
+	ktrq_sim__timeline_note(tl, "seed", buf);
+	ktrq_sim__timeline_note(tl, "strategy", strat[o->strategy]);
+	ktrq_sim__timeline_note(tl, "vehicle", o->vehicle == KTRQ_SIM_PTHREAD ?
+	    "pthread" : "fiber");
+	ktrq_sim__timeline_note(tl, "result", ktrq_sim_kind_name(kind));
 }
 
 static void
@@ -175,21 +214,38 @@ run_body(void *arg)
 	c->body(ktrq_sim__os(c->s), c->arg);
 }
 
-/* One run: returns the kind; the sim is left for the caller to read. */
+/*
+ * One run: returns the kind; the sim is left for the caller to read
+ * (NULL after an error).  With `draw`, the run goes to the timeline file
+ * too; an error writing it is left in *tl_error (the run still counts).
+ */
 static int
 one_run(const struct ktrq_sim_opts *o, const struct sim_params *p,
     const struct sim_schedule *replay,
     void (*body)(const struct ktrq_os *, void *), void *arg,
-    struct sim **sp)
+    struct sim **sp, int draw, int *tl_error)
 {
 	struct body_call c;
+	struct run_trace rt;
 	enum sim_status st;
-	int e;
+	char err[256];
+	int e, kind;
 
-	if ((e = ktrq_sim__create(p, replay, sp)) != 0)
+	*sp = NULL;
+	rt.o = o;
+	rt.tl = NULL;
+	if (draw && (e = ktrq_sim__timeline_open(o->timeline, &rt.tl, err,
+	    sizeof(err))) != 0) {
+		timeline_error(o, err);
+		*tl_error = e;
 		return (-e);
-	if (o->event != NULL)
-		ktrq_sim__set_tracer(*sp, tracer, (void *)(uintptr_t)o);
+	}
+	if ((e = ktrq_sim__create(p, replay, sp)) != 0) {
+		ktrq_sim__timeline_close(rt.tl, err, sizeof(err));
+		return (-e);
+	}
+	if (o->event != NULL || rt.tl != NULL)
+		ktrq_sim__set_tracer(*sp, tracer, &rt);
 	if (o->setup != NULL)
 		o->setup(arg);
 	c.body = body;
@@ -200,7 +256,18 @@ one_run(const struct ktrq_sim_opts *o, const struct sim_params *p,
 	if (o->teardown != NULL)
 		o->teardown(arg);
 	write_header(ktrq_sim__recorded(*sp), o, p);
-	return (kind_of(st));
+	kind = kind_of(st);
+	/* No event comes after the run: the timeline can end here. */
+	ktrq_sim__set_tracer(*sp, NULL, NULL);
+	if (rt.tl != NULL) {
+		timeline_notes(rt.tl, o, p, kind);
+		if ((e = ktrq_sim__timeline_close(rt.tl, err,
+		    sizeof(err))) != 0) {
+			timeline_error(o, err);
+			*tl_error = e;
+		}
+	}
+	return (kind);
 }
 
 static void
@@ -234,6 +301,8 @@ print_failure(const struct ktrq_sim_opts *o, const struct ktrq_sim_report *r)
 	    n > 0 && r->message[n - 1] == '\n' ? "" : "\n");
 	if (r->schedule != NULL)
 		fprintf(stderr, "KTRQ_SIM_REPLAY='%s'\n", r->schedule);
+	if (o->timeline != NULL)
+		fprintf(stderr, "timeline of this run: %s\n", o->timeline);
 }
 
 /* Read "@path" or the text itself into a schedule. */
@@ -280,7 +349,7 @@ replay_check(const struct ktrq_sim_opts *o, const char *text,
 	struct sim *s;
 	char err[256], prog[256];
 	uint64_t k;
-	int kind;
+	int kind, tl_error;
 
 	if (ktrq_sim__schedule_init(&sc) != 0)
 		return (-ENOMEM);
@@ -314,7 +383,9 @@ replay_check(const struct ktrq_sim_opts *o, const char *text,
 		print_failure(o, r);
 		return (r->kind);
 	}
-	kind = one_run(o, &p, &sc, body, arg, &s);
+	tl_error = 0;
+	kind = one_run(o, &p, &sc, body, arg, &s, o->timeline != NULL,
+	    &tl_error);
 	if (kind > 0) {
 		r->failures = 1;
 		keep_failure(r, s, kind, p.seed, 0);
@@ -322,7 +393,7 @@ replay_check(const struct ktrq_sim_opts *o, const char *text,
 	}
 	ktrq_sim__destroy(s);
 	ktrq_sim__schedule_fini(&sc);
-	return (kind);
+	return (tl_error != 0 ? -tl_error : kind);
 }
 
 int
@@ -335,7 +406,7 @@ ktrq_sim_check(const struct ktrq_sim_opts *o,
 	struct sim *s;
 	const char *text;
 	uint64_t i, k, longest;
-	int kind, first;
+	int kind, first, tl_error;
 
 	r = rep != NULL ? rep : &local;
 	memset(r, 0, sizeof(*r));
@@ -348,13 +419,16 @@ ktrq_sim_check(const struct ktrq_sim_opts *o,
 	}
 	first = 0;
 	longest = 0;
+	tl_error = 0;
 	for (i = 0; i < o->runs; i++) {
 		/* PCT: k is the longest run seen so far (Shuttle, Coyote). */
 		k = o->pct_steps != 0 ? o->pct_steps :
 		    longest != 0 ? longest : PCT_FIRST_K;
 		params_of(o, o->seed + i, k, &p);
 		r->pct_steps = o->strategy == KTRQ_SIM_PCT ? k : 0;
-		kind = one_run(o, &p, NULL, body, arg, &s);
+		/* Drawn until the first failure, which the file then keeps. */
+		kind = one_run(o, &p, NULL, body, arg, &s, o->timeline != NULL &&
+		    r->failures == 0, &tl_error);
 		if (kind < 0)
 			goto out;
 		if (ktrq_sim__steps(s) > longest)
@@ -368,10 +442,10 @@ ktrq_sim_check(const struct ktrq_sim_opts *o,
 			}
 		}
 		ktrq_sim__destroy(s);
-		if (r->failures > o->max_failures)
+		if (r->failures > o->max_failures || tl_error != 0)
 			break;
 	}
-	kind = first;
+	kind = tl_error != 0 ? -tl_error : first;
 out:
 	if (rep == NULL)
 		ktrq_sim_report_fini(&local);

@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,7 +166,7 @@ advance_clock(struct sim *s)
 static void
 maybe_spurious(struct sim *s)
 {
-	int ids[SIM_MAXTHREADS];
+	int *ids = s->ids;
 	uint64_t i;
 	int j, n;
 
@@ -215,7 +216,7 @@ no_runnable(struct sim *s)
 static struct sim_thread *
 pick_next(struct sim *s)
 {
-	int ids[SIM_MAXTHREADS];
+	int *ids = s->ids;	/* maybe_spurious is done with it first */
 	uint64_t i;
 	int n;
 
@@ -326,14 +327,48 @@ ktrq_sim__fail(struct sim *s, const char *msg)
 
 /* ---- threads ---- */
 
+/*
+ * Room for one more thread: the tables double.  Each array is replaced
+ * as soon as it has grown, so a failure half-way leaves every table
+ * valid (some merely larger than cap).
+ */
+static int
+threads_grow(struct sim *s)
+{
+	struct sim_thread **th, **sl;
+	int *ids, ncap;
+
+	if (s->nthreads < s->cap)
+		return (0);
+	if (s->cap >= INT_MAX / 4)
+		return (ENOMEM);
+	ncap = s->cap != 0 ? s->cap * 2 : 16;
+	if ((th = realloc(s->threads, ((size_t)ncap + 1) * sizeof(*th))) ==
+	    NULL)
+		return (ENOMEM);
+	s->threads = th;
+	if ((ids = realloc(s->ids, (size_t)ncap * sizeof(*ids))) == NULL)
+		return (ENOMEM);
+	s->ids = ids;
+	if ((sl = realloc(s->sl, (size_t)ncap * sizeof(*sl))) == NULL)
+		return (ENOMEM);
+	s->sl = sl;
+	s->cap = ncap;
+	return (0);
+}
+
 static struct sim_thread *
 thread_new(struct sim *s, const char *name, void (*fn)(void *), void *arg)
 {
 	struct sim_thread *t;
 
-	if (s->nthreads >= SIM_MAXTHREADS || (t = calloc(1, sizeof(*t))) ==
-	    NULL)
+	if (threads_grow(s) != 0 || (t = calloc(1, sizeof(*t))) == NULL)
 		return (NULL);
+	if (s->strat->thread_new != NULL &&
+	    s->strat->thread_new(s->strat_state, s->nthreads + 1) != 0) {
+		free(t);
+		return (NULL);
+	}
 	t->s = s;
 	t->id = ++s->nthreads;
 	snprintf(t->name, sizeof(t->name), "%s", name);
@@ -341,8 +376,6 @@ thread_new(struct sim *s, const char *name, void (*fn)(void *), void *arg)
 	t->fn = fn;
 	t->arg = arg;
 	s->threads[t->id] = t;
-	if (s->strat->thread_new != NULL)
-		s->strat->thread_new(s->strat_state, t->id);
 	return (t);
 }
 
@@ -595,7 +628,7 @@ static void
 sim_wakeup(void *cookie, const void *chan)
 {
 	struct sim *s = cookie;
-	struct sim_thread *sl[SIM_MAXTHREADS];
+	struct sim_thread **sl = s->sl;
 	int i, n;
 
 	if (chan == NULL)
@@ -610,7 +643,7 @@ static void
 sim_wakeup_one(void *cookie, const void *chan)
 {
 	struct sim *s = cookie;
-	struct sim_thread *sl[SIM_MAXTHREADS];
+	struct sim_thread **sl = s->sl;
 	uint64_t i;
 	int n;
 
@@ -797,6 +830,9 @@ ktrq_sim__destroy(struct sim *s)
 	s->v->fini(s);
 	for (i = 1; i <= s->nthreads; i++)
 		free(s->threads[i]);
+	free(s->threads);
+	free(s->ids);
+	free(s->sl);
 	/* What a failed run's abandoned threads never gave back. */
 	while (s->blocks != NULL)
 		sim_free(s, s->blocks + 1, s->blocks->size);

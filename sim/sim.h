@@ -36,6 +36,12 @@
 #include "ktrq/os.h"
 
 #define	SIM_SCHEDULE_VERSION	1
+/*
+ * Not a limit of the engine, whose thread tables grow with the run
+ * (memory is the only bound): the bound of the ktrq harness's own
+ * per-thread tables (scenario.c, oracle.c), whose scenarios stay far
+ * below it.  Kept for them.
+ */
 #define	SIM_MAXTHREADS		2048
 
 /* What a choice point decides.  Values are in [0, n). */
@@ -209,6 +215,51 @@ int	ktrq_sim__self(struct sim *);
 /* Scheduling points so far, and the virtual clock (no scheduling). */
 uint64_t ktrq_sim__steps(const struct sim *);
 uint64_t ktrq_sim__now(const struct sim *);
+
+/*
+ * ---- timelines (perfetto.c) ----
+ *
+ * A run drawn as a Chrome Trace Event file for Perfetto: one process per
+ * simulated thread, named "T<id> <name>", with cpu, mutex, work and
+ * events tracks (layout and time axis in perfetto.c).  Feed it the
+ * engine's events by giving ktrq_sim__timeline_event and the timeline
+ * to ktrq_sim__set_tracer; a harness adds its own instants and spans.
+ * ktrq_sim_check writes one for opts.timeline; ktrq-sim --timeline adds
+ * the core's records and probes (timeline.c).
+ */
+struct sim_timeline;
+
+/* Create `path` and start the file: 0, or an errno with err set. */
+int	ktrq_sim__timeline_open(const char *path, struct sim_timeline **,
+	    char *err, size_t errlen);
+/* The engine's events; the signature of a tracer (arg: the timeline). */
+void	ktrq_sim__timeline_event(void *tl, enum sim_ev, int tid,
+	    uint64_t step, uint64_t vclock, const char *what);
+/* The name of every thread's work track ("work" until set). */
+void	ktrq_sim__timeline_work_name(struct sim_timeline *, const char *);
+/*
+ * A harness's events of simulated thread tid (>= 1, which therefore
+ * runs): an instant on its events track, a span on its work track (one
+ * open at a time; _end returns 0 when none was open).  `nums` is a JSON
+ * fragment of extra args ("\"k\":1,..."), or NULL.
+ */
+void	ktrq_sim__timeline_instant(struct sim_timeline *, int tid,
+	    uint64_t step, uint64_t vclock, const char *name,
+	    const char *nums);
+void	ktrq_sim__timeline_work_begin(struct sim_timeline *, int tid,
+	    uint64_t step, uint64_t vclock, const char *name);
+int	ktrq_sim__timeline_work_end(struct sim_timeline *, int tid,
+	    uint64_t step, uint64_t vclock, const char *nums);
+/* A key/value shown in the file's otherData (run parameters). */
+void	ktrq_sim__timeline_note(struct sim_timeline *, const char *key,
+	    const char *value);
+/*
+ * Close the spans still open at the last step, name the tracks, finish
+ * and close the file, free the timeline (NULL: nothing).  Returns 0, or
+ * an errno when writing failed, with a message in err.
+ */
+int	ktrq_sim__timeline_close(struct sim_timeline *, char *err,
+	    size_t errlen);
 
 /* ---- schedules (schedule.c) ---- */
 

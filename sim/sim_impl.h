@@ -76,7 +76,8 @@ struct sim_strategy {
 	const char	*name;
 	void	*(*create)(const struct sim_params *, uint64_t *rng);
 	void	(*destroy)(void *);
-	void	(*thread_new)(void *, int tid);
+	/* A thread is created; 0, or ENOMEM (the thread is not made). */
+	int	(*thread_new)(void *, int tid);
 	/* Index into ids[0..n) of the thread to run. */
 	uint64_t (*pick)(void *, const int *ids, uint64_t n, int cur,
 		    uint64_t step);
@@ -101,7 +102,15 @@ struct sim {
 	void			*strat_state;
 	uint64_t		 rng;
 
-	struct sim_thread	*threads[SIM_MAXTHREADS + 1];	/* by id */
+	/*
+	 * Threads by id (threads[0] unused) and two scratch lists the
+	 * scheduler fills per step; all three grow together, doubling, so
+	 * the thread count is bounded by memory only.
+	 */
+	struct sim_thread	**threads;	/* cap + 1 entries */
+	int			*ids;		/* cap entries */
+	struct sim_thread	**sl;		/* cap entries */
+	int			 cap;
 	int			 nthreads;
 	struct sim_thread	*cur;
 	uint64_t		 steps;

@@ -20,6 +20,7 @@
  * interface: it sees every choice point in order and answers with an
  * index.
  */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "sim_impl.h"
@@ -34,7 +35,8 @@ struct strat_state {
 	uint64_t	 change[PCT_MAXDEPTH];	/* sorted steps */
 	int		 nchange;
 	int		 next_change;
-	int64_t		 prio[SIM_MAXTHREADS + 1];
+	int64_t		*prio;		/* by tid; doubles as threads come */
+	int		 nprio;
 };
 
 static void *
@@ -64,18 +66,31 @@ strat_create(const struct sim_params *p, uint64_t *rng)
 static void
 strat_destroy(void *arg)
 {
+	struct strat_state *st = arg;
 
-	free(arg);
+	free(st->prio);
+	free(st);
 }
 
 /* Initial priorities are >= d and distinct: random high bits, id low. */
-static void
+static int
 pct_thread_new(void *arg, int tid)
 {
 	struct strat_state *st = arg;
+	int64_t *np;
+	int n;
 
+	if (tid >= st->nprio) {
+		for (n = st->nprio != 0 ? st->nprio : 16; n <= tid; n *= 2)
+			;
+		if ((np = realloc(st->prio, (size_t)n * sizeof(*np))) == NULL)
+			return (ENOMEM);
+		st->prio = np;
+		st->nprio = n;
+	}
 	st->prio[tid] = (int64_t)st->depth + 1 +
 	    (int64_t)(ktrq_sim__rng_below(st->rng, 1U << 20) << 7) + tid;
+	return (0);
 }
 
 static uint64_t

@@ -1,296 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * ktrq-sim: the Chrome Trace Event writer (see timeline.h for the layout
- * and the time axis).
- *
- * Events are written as they arrive, so a run that fails half-way still
- * leaves a timeline up to its last step; spans are emitted as complete
- * ("X") events when they end, and whatever is still open at the end is
- * closed at the last step and marked unfinished.  Track names are
- * metadata written last, when every thread's name is known.
- *
- * The engine does not announce every change of the running thread: a
- * thread that is picked again right after a wakeup or a timeout gets no
- * RUN event.  Any event a thread causes itself (lock, sleep, a probe, a
- * mark) therefore counts as evidence that it runs.
+ * ktrq-sim: the timeline of a scenario run.  The engine's writer
+ * (perfetto.c) draws the simulated threads; this adds what only the
+ * harness sees: the core's record writes (spans on each thread's
+ * "writes" track) and its probes (instants: enqueue, take, drop, ...).
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
 #include "timeline.h"
-
-#define	TL_MAXMTX	32	/* mutex names; more share the last */
-#define	TL_MAXNEST	8	/* holds of one name by one thread */
-#define	TL_MAXNOTES	16
-#define	TL_NAMELEN	64
-
-/* Sub-tracks of a simulated thread; tid = pid * 100 + sub. */
-enum { SUB_CPU = 1, SUB_WRITES = 2, SUB_EVENTS = 3, SUB_MTX = 10 };
-
-struct tl_span {
-	int		 open;
-	uint64_t	 start;
-	uint64_t	 vstart;
-	char		 name[TL_NAMELEN];
-};
-
-struct tl_hold {
-	int		 depth;
-	uint64_t	 start[TL_MAXNEST];
-	uint64_t	 vstart[TL_MAXNEST];
-};
-
-struct tl_thread {
-	int		 seen;
-	char		 name[TL_NAMELEN];
-	unsigned	 tracks;	/* 1 << SUB_* used */
-	uint32_t	 mtx_tracks;	/* 1 << mutex index used */
-	struct tl_span	 run, sleep, write;
-	struct ktrq_probe wprobe;	/* the write in progress */
-	struct tl_hold	 hold[TL_MAXMTX];
-};
-
-struct timeline {
-	FILE		*f;
-	uint64_t	 nev;
-	int		 cur;		/* running thread, 0: none */
-	uint64_t	 step, vclock;	/* latest seen */
-	struct tl_thread th[SIM_MAXTHREADS + 1];
-	char		 mtx[TL_MAXMTX][TL_NAMELEN];
-	int		 nmtx;
-	char		 notes[TL_MAXNOTES][2][128];
-	int		 nnotes;
-};
-
-/* ---- writing events ---- */
-
-static void
-ev_head(struct timeline *tl, const char *ph, const char *name, int pid,
-    int sub, uint64_t ts)
-{
-	FILE *f = tl->f;
-
-	fputs(tl->nev++ != 0 ? ",\n" : "\n", f);
-	fprintf(f, "{\"ph\":\"%s\",\"name\":", ph);
-	json_str(f, name);
-	fprintf(f, ",\"pid\":%d,\"tid\":%d,\"ts\":%" PRIu64, pid,
-	    pid * 100 + sub, ts);
-}
-
-static void
-mark_track(struct timeline *tl, int pid, int sub)
-{
-	struct tl_thread *t = &tl->th[pid];
-
-	t->seen = 1;
-	if (sub >= SUB_MTX)
-		t->mtx_tracks |= 1U << (sub - SUB_MTX);
-	else
-		t->tracks |= 1U << sub;
-}
-
-/*
- * A complete span from sp->start to now; `what` (string) and `nums` (a
- * JSON fragment of numbers) are extra args when not NULL.
- */
-static void
-emit_span(struct timeline *tl, int pid, int sub, const char *name,
-    uint64_t start, uint64_t vstart, const char *what, const char *nums)
-{
-	FILE *f = tl->f;
-
-	mark_track(tl, pid, sub);
-	ev_head(tl, "X", name, pid, sub, start);
-	fprintf(f, ",\"dur\":%" PRIu64 ",\"args\":{\"vclock_ns\":%" PRIu64
-	    ",\"vclock_end_ns\":%" PRIu64, tl->step - start, vstart,
-	    tl->vclock);
-	if (what != NULL) {
-		fputs(",\"what\":", f);
-		json_str(f, what);
-	}
-	if (nums != NULL)
-		fprintf(f, ",%s", nums);
-	fputs("}}", f);
-}
-
-static void
-emit_instant(struct timeline *tl, int pid, const char *name,
-    const char *what, const char *nums)
-{
-	FILE *f = tl->f;
-
-	mark_track(tl, pid, SUB_EVENTS);
-	ev_head(tl, "i", name, pid, SUB_EVENTS, tl->step);
-	fprintf(f, ",\"s\":\"t\",\"args\":{\"vclock_ns\":%" PRIu64,
-	    tl->vclock);
-	if (what != NULL) {
-		fputs(",\"what\":", f);
-		json_str(f, what);
-	}
-	if (nums != NULL)
-		fprintf(f, ",%s", nums);
-	fputs("}}", f);
-}
-
-static void
-span_open(struct timeline *tl, struct tl_span *sp, const char *name)
-{
-
-	sp->open = 1;
-	sp->start = tl->step;
-	sp->vstart = tl->vclock;
-	snprintf(sp->name, sizeof(sp->name), "%s", name);
-}
-
-static void
-span_close(struct timeline *tl, int pid, int sub, struct tl_span *sp,
-    const char *what, const char *nums)
-{
-
-	if (!sp->open)
-		return;
-	sp->open = 0;
-	emit_span(tl, pid, sub, sp->name, sp->start, sp->vstart, what, nums);
-}
-
-/* ---- who runs ---- */
-
-static void
-run_stop(struct timeline *tl)
-{
-
-	if (tl->cur != 0)
-		span_close(tl, tl->cur, SUB_CPU, &tl->th[tl->cur].run, NULL,
-		    NULL);
-	tl->cur = 0;
-}
-
-/* `tid` runs from now (it was picked, or it evidently acts). */
-static void
-run_start(struct timeline *tl, int tid)
-{
-	struct tl_thread *t = &tl->th[tid];
-
-	if (tl->cur == tid)
-		return;
-	run_stop(tl);
-	span_close(tl, tid, SUB_CPU, &t->sleep, NULL, NULL);
-	t->seen = 1;
-	span_open(tl, &t->run, "running");
-	tl->cur = tid;
-}
-
-/* ---- mutexes ---- */
-
-static int
-mtx_index(struct timeline *tl, const char *name)
-{
-	int i;
-
-	if (name == NULL)
-		name = "(unnamed)";
-	for (i = 0; i < tl->nmtx; i++)
-		if (strcmp(tl->mtx[i], name) == 0)
-			return (i);
-	if (tl->nmtx == TL_MAXMTX)
-		return (TL_MAXMTX - 1);
-	snprintf(tl->mtx[tl->nmtx], TL_NAMELEN, "%s",
-	    tl->nmtx == TL_MAXMTX - 1 ? "(other mutexes)" : name);
-	return (tl->nmtx++);
-}
-
-static void
-mtx_lock(struct timeline *tl, int tid, const char *name)
-{
-	struct tl_hold *h = &tl->th[tid].hold[mtx_index(tl, name)];
-
-	if (h->depth < TL_MAXNEST) {
-		h->start[h->depth] = tl->step;
-		h->vstart[h->depth] = tl->vclock;
-	}
-	h->depth++;
-}
-
-static void
-mtx_unlock(struct timeline *tl, int tid, const char *name)
-{
-	int m = mtx_index(tl, name);
-	struct tl_hold *h = &tl->th[tid].hold[m];
-
-	if (h->depth == 0)
-		return;
-	if (--h->depth < TL_MAXNEST)
-		emit_span(tl, tid, SUB_MTX + m, tl->mtx[m],
-		    h->start[h->depth], h->vstart[h->depth], NULL, NULL);
-}
-
-/* ---- hooks ---- */
-
-static void
-advance(struct timeline *tl, uint64_t step, uint64_t vclock)
-{
-
-	/* Keep time monotonic even if a hook reports a stale step. */
-	if (step > tl->step)
-		tl->step = step;
-	if (vclock > tl->vclock)
-		tl->vclock = vclock;
-}
-
-static void
-on_sim(void *arg, enum sim_ev ev, int tid, uint64_t step, uint64_t vclock,
-    const char *what)
-{
-	struct timeline *tl = arg;
-	struct tl_thread *t;
-
-	if (tid < 0 || tid > SIM_MAXTHREADS)
-		tid = 0;
-	t = &tl->th[tid];
-	advance(tl, step, vclock);
-	switch (ev) {
-	case SIM_EV_THREAD_START:
-		snprintf(t->name, sizeof(t->name), "%s",
-		    what != NULL ? what : "");
-		run_start(tl, tid);
-		break;
-	case SIM_EV_THREAD_EXIT:
-		run_start(tl, tid);
-		run_stop(tl);
-		break;
-	case SIM_EV_RUN:
-		run_start(tl, tid);
-		break;
-	case SIM_EV_LOCK:
-		run_start(tl, tid);
-		mtx_lock(tl, tid, what);
-		break;
-	case SIM_EV_UNLOCK:
-		run_start(tl, tid);
-		mtx_unlock(tl, tid, what);
-		break;
-	case SIM_EV_SLEEP:
-		run_start(tl, tid);
-		run_stop(tl);
-		span_open(tl, &t->sleep, what != NULL ? what : "sleep");
-		break;
-	case SIM_EV_WAKE:
-		span_close(tl, tid, SUB_CPU, &t->sleep, what, NULL);
-		if (what != NULL && strcmp(what, "spurious") == 0)
-			emit_instant(tl, tid, "spurious wakeup", NULL, NULL);
-		break;
-	case SIM_EV_MARK:
-		if (tid != 0)
-			run_start(tl, tid);
-		emit_instant(tl, tid, what != NULL ? what : "mark", what,
-		    NULL);
-		break;
-	}
-}
 
 static const char *
 type_name(int type)
@@ -341,33 +60,29 @@ probe_args(char *buf, size_t len, const struct ktrq_probe *pr)
 	    (pr->type & KTR_DROP) != 0 ? "+DROP" : "", pr->sync, pr->error);
 }
 
+/* A record write is a span on the "writes" track; the rest instants. */
 static void
 on_probe(void *arg, const struct ktrq_probe *pr, int tid, uint64_t step,
     uint64_t vclock)
 {
-	struct timeline *tl = arg;
-	struct tl_thread *t;
-	char nums[256], name[TL_NAMELEN];
+	struct sim_timeline *tl = arg;
+	char nums[256], name[64];
 
-	if (tid < 1 || tid > SIM_MAXTHREADS)
+	if (tid < 1)
 		return;
-	t = &tl->th[tid];
-	advance(tl, step, vclock);
-	run_start(tl, tid);
 	probe_args(nums, sizeof(nums), pr);
 	if (pr->kind == KTRQ_PROBE_WRITE_BEGIN) {
 		snprintf(name, sizeof(name), "write #%" PRIu64 " %s",
 		    pr->serial, type_name(pr->type));
-		span_open(tl, &t->write, name);
+		ktrq_sim__timeline_work_begin(tl, tid, step, vclock, name);
 		return;
 	}
-	if (pr->kind == KTRQ_PROBE_WRITE_END && t->write.open) {
-		span_close(tl, tid, SUB_WRITES, &t->write, NULL, nums);
+	if (pr->kind == KTRQ_PROBE_WRITE_END &&
+	    ktrq_sim__timeline_work_end(tl, tid, step, vclock, nums))
 		return;
-	}
 	snprintf(name, sizeof(name), "%s #%" PRIu64, probe_name(pr->kind),
 	    pr->serial);
-	emit_instant(tl, tid, name, NULL, nums);
+	ktrq_sim__timeline_instant(tl, tid, step, vclock, name, nums);
 }
 
 /* ---- the file ---- */
@@ -375,21 +90,12 @@ on_probe(void *arg, const struct ktrq_probe *pr, int tid, uint64_t step,
 struct timeline *
 timeline_open(const char *path, char *err, size_t errlen)
 {
-	struct timeline *tl;
+	struct sim_timeline *tl;
 
-	if ((tl = calloc(1, sizeof(*tl))) == NULL) {
-		snprintf(err, errlen, "out of memory");
+	if (ktrq_sim__timeline_open(path, &tl, err, errlen) != 0)
 		return (NULL);
-	}
-	if (strcmp(path, "-") == 0)
-		tl->f = stdout;
-	else if ((tl->f = fopen(path, "w")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		free(tl);
-		return (NULL);
-	}
-	fputs("{\"traceEvents\":[", tl->f);
-	return (tl);
+	ktrq_sim__timeline_work_name(tl, "writes");
+	return ((struct timeline *)tl);
 }
 
 void
@@ -397,7 +103,7 @@ timeline_hooks(struct timeline *tl, struct scn_hooks *h)
 {
 
 	memset(h, 0, sizeof(*h));
-	h->sim_event = on_sim;
+	h->sim_event = ktrq_sim__timeline_event;
 	h->probe = on_probe;
 	h->arg = tl;
 }
@@ -406,111 +112,13 @@ void
 timeline_note(struct timeline *tl, const char *key, const char *value)
 {
 
-	if (tl->nnotes == TL_MAXNOTES)
-		return;
-	snprintf(tl->notes[tl->nnotes][0], sizeof(tl->notes[0][0]), "%s",
-	    key);
-	snprintf(tl->notes[tl->nnotes][1], sizeof(tl->notes[0][1]), "%s",
-	    value);
-	tl->nnotes++;
-}
-
-static void
-finish_thread(struct timeline *tl, int tid)
-{
-	struct tl_thread *t = &tl->th[tid];
-	const char *u = "\"unfinished\":true";
-	struct tl_hold *h;
-	int m;
-
-	span_close(tl, tid, SUB_CPU, &t->run, NULL, u);
-	span_close(tl, tid, SUB_CPU, &t->sleep, NULL, u);
-	span_close(tl, tid, SUB_WRITES, &t->write, NULL, u);
-	for (m = 0; m < tl->nmtx; m++)
-		for (h = &t->hold[m]; h->depth > 0;) {
-			if (--h->depth < TL_MAXNEST)
-				emit_span(tl, tid, SUB_MTX + m, tl->mtx[m],
-				    h->start[h->depth], h->vstart[h->depth],
-				    NULL, u);
-		}
-}
-
-static void
-meta(struct timeline *tl, const char *what, int pid, int sub,
-    const char *name, int sort)
-{
-	FILE *f = tl->f;
-
-	fputs(tl->nev++ != 0 ? ",\n" : "\n", f);
-	fprintf(f, "{\"ph\":\"M\",\"name\":\"%s_name\",\"pid\":%d,"
-	    "\"tid\":%d,\"args\":{\"name\":", what, pid, pid * 100 + sub);
-	json_str(f, name);
-	fprintf(f, "}},\n{\"ph\":\"M\",\"name\":\"%s_sort_index\","
-	    "\"pid\":%d,\"tid\":%d,\"args\":{\"sort_index\":%d}}", what,
-	    pid, pid * 100 + sub, sort);
-}
-
-static void
-name_tracks(struct timeline *tl, int tid)
-{
-	static const char *const sub_names[] = { "", "cpu", "writes",
-	    "events" };
-	struct tl_thread *t = &tl->th[tid];
-	char name[TL_NAMELEN + 16];
-	int s;
-
-	snprintf(name, sizeof(name), tid == 0 ? "simulator" : "T%d %s", tid,
-	    t->name);
-	meta(tl, "process", tid, 0, name, tid);
-	for (s = SUB_CPU; s <= SUB_EVENTS; s++)
-		if ((t->tracks & (1U << s)) != 0)
-			meta(tl, "thread", tid, s, sub_names[s], s);
-	for (s = 0; s < tl->nmtx; s++)
-		if ((t->mtx_tracks & (1U << s)) != 0) {
-			snprintf(name, sizeof(name), "mutex %s", tl->mtx[s]);
-			meta(tl, "thread", tid, SUB_MTX + s, name,
-			    SUB_MTX + s);
-		}
-}
-
-static void
-finish_file(struct timeline *tl)
-{
-	FILE *f = tl->f;
-	int i, tid;
-
-	for (tid = 0; tid <= SIM_MAXTHREADS; tid++)
-		finish_thread(tl, tid);
-	for (tid = 0; tid <= SIM_MAXTHREADS; tid++)
-		if (tl->th[tid].seen)
-			name_tracks(tl, tid);
-	fputs("\n],\"otherData\":{\"time_axis\":\"ts is the simulator step "
-	    "number (shown as microseconds); virtual time is vclock_ns in "
-	    "args\"", f);
-	for (i = 0; i < tl->nnotes; i++) {
-		fputc(',', f);
-		json_str(f, tl->notes[i][0]);
-		fputc(':', f);
-		json_str(f, tl->notes[i][1]);
-	}
-	fputs("}}\n", f);
+	ktrq_sim__timeline_note((struct sim_timeline *)tl, key, value);
 }
 
 int
 timeline_close(struct timeline *tl, char *err, size_t errlen)
 {
-	int error;
 
-	finish_file(tl);
-	error = ferror(tl->f) ? EIO : 0;
-	if (tl->f == stdout) {
-		if (fflush(tl->f) != 0 && error == 0)
-			error = errno != 0 ? errno : EIO;
-	} else if (fclose(tl->f) != 0 && error == 0)
-		error = errno != 0 ? errno : EIO;
-	if (error != 0)
-		snprintf(err, errlen, "timeline: write failed: %s",
-		    strerror(error));
-	free(tl);
-	return (error);
+	return (ktrq_sim__timeline_close((struct sim_timeline *)tl, err,
+	    errlen));
 }

@@ -1,19 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktrq-sim: a run drawn as a Chrome Trace Event file ({"traceEvents":
- * [...]}), which Perfetto (ui.perfetto.dev) and chrome://tracing open.
- *
- * Time axis: ts is the simulator's step number, shown as microseconds.
- * Virtual time stands still for most steps, so it would pile every event
- * onto a few instants; the step keeps their order and spacing.  Each
- * event carries the virtual time in its args (vclock_ns).
- *
- * Layout: one process per simulated thread ("T<id> <name>"), holding
- * tracks "cpu" (running and sleeping spans), "mutex <name>" (holds),
- * "writes" (the core writing a record) and "events" (instants: enqueue,
- * take, drop, log lines and other marks).  Separate tracks keep spans
- * that overlap without nesting (a mutex held across a preemption) valid
- * for the viewers.
+ * [...]}), which Perfetto (ui.perfetto.dev) and chrome://tracing open:
+ * the engine's timeline (ktrq_sim__timeline_*, perfetto.c: threads,
+ * cpu, mutex and events tracks, the time axis) plus the core's record
+ * writes on a "writes" track and its probes as instants (timeline.c).
  */
 #ifndef KTRQ_SIM_TIMELINE_H
 #define KTRQ_SIM_TIMELINE_H

@@ -5,12 +5,19 @@
  * flag is set runs; the others wait on their own condition variable.
  * One mutex (vm) guards every flag, so each hand-off is a release/acquire
  * pair and the simulated threads' accesses are ordered for TSan too.
+ *
+ * Stacks are PT_STACK, not the 8 MiB default: a run may keep a thousand
+ * threads and more alive at once, and the fiber vehicle (the default)
+ * already asks code under test to fit in a quarter of that.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 
 #include "sim_impl.h"
+
+#define	PT_STACK	(1024 * 1024)
 
 struct pv {				/* per vehicle */
 	pthread_mutex_t	 vm;
@@ -105,12 +112,26 @@ pt_main(void *arg)
 static int
 pv_start(struct sim *s, struct sim_thread *t)
 {
+	pthread_attr_t attr;
 	struct pt *pt;
+	size_t stack;
+	int error;
 
 	(void)s;
 	if ((pt = pt_new(t)) == NULL)
 		return (ENOMEM);
-	if (pthread_create(&pt->thread, NULL, pt_main, t) != 0)
+	stack = PT_STACK;
+#ifdef PTHREAD_STACK_MIN
+	if (stack < (size_t)PTHREAD_STACK_MIN)
+		stack = (size_t)PTHREAD_STACK_MIN;
+#endif
+	if (pthread_attr_init(&attr) != 0)
+		return (ENOMEM);
+	error = pthread_attr_setstacksize(&attr, stack);
+	if (error == 0)
+		error = pthread_create(&pt->thread, &attr, pt_main, t);
+	pthread_attr_destroy(&attr);
+	if (error != 0)
 		return (EAGAIN);
 	pt->started = 1;
 	return (0);

@@ -107,6 +107,18 @@ struct ktrq_sim_opts {
 	void		(*event)(void *arg, const char *ev, int tid,
 			    uint64_t step, uint64_t vclock, const char *what);
 	void		*event_arg;
+	/*
+	 * A timeline file to write, NULL (the default): none.  The run is
+	 * drawn as a Chrome Trace Event JSON file that Perfetto
+	 * (ui.perfetto.dev) and chrome://tracing open: one process per
+	 * simulated thread, "T<id> <name>", with its running and sleeping
+	 * spans, mutex holds and ktrq_sim_mark instants; ts is the step,
+	 * the virtual time is in each event's args.  The file holds the
+	 * first failing run (the replayed run, when replaying; the last
+	 * run when every run held), written as the run goes, so a crash
+	 * still leaves the steps up to it.  Each run rewrites it.
+	 */
+	const char	*timeline;
 };
 
 /* The defaults above.  Returns 0, or EINVAL for a NULL pointer. */
@@ -133,9 +145,11 @@ struct ktrq_sim_report {
  * Run body(os, arg) runs times (or replay one schedule).  Returns 0 when
  * every run held, the failure kind of the first failing run otherwise,
  * or -EINVAL (bad options: NULL opts/body, runs 0, an unknown strategy
- * or vehicle, a depth out of range, a bad name or an unparsable replay
- * schedule) or -ENOMEM.  `report` may be NULL; when not, it is
- * initialised here and must be given to ktrq_sim_report_fini() after.
+ * or vehicle, a depth out of range, a bad name, an empty timeline path
+ * or an unparsable replay schedule), -ENOMEM, or the negated errno of
+ * creating or writing the timeline file (a message on stderr unless
+ * quiet).  `report` may be NULL; when not, it is initialised here and
+ * must be given to ktrq_sim_report_fini() after.
  */
 int	ktrq_sim_check(const struct ktrq_sim_opts *,
 	    void (*body)(const struct ktrq_os *os, void *arg), void *arg,

@@ -2,19 +2,24 @@
 /*
  * The public simulator (ktrq/sim.h): bugs found, kinds reported, replay
  * through the options and the environment, bad options rejected, hooks,
- * named faults, PCT's k estimate and a thousand simulated threads.
+ * named faults, PCT's k estimate, a thousand simulated threads, and two
+ * waves of 1100 live ones on each vehicle, replayed identically, and the
+ * timeline file of a failing run.
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "ktrq/sim.h"
+
+#include "bench.h"		/* bench_json_check */
 
 #define	ENTER(os, m)	((os)->mtx_enter((os)->cookie, (m)))
 #define	EXIT(os, m)	((os)->mtx_exit((os)->cookie, (m)))
@@ -444,6 +449,132 @@ test_many_threads(void **state)
 	ktrq_sim_report_fini(&r);
 }
 
+/*
+ * ---- more threads than the engine once had room for ----
+ *
+ * Two waves of LIVE threads in one run: every thread of a wave takes a
+ * lock and waits behind a gate, so the whole wave is alive at once; then
+ * the gate opens and each bumps the counter under the lock and passes
+ * the wake-up on (one at a time: waking the whole wave onto one mutex
+ * would cost steps quadratic in its size).  2 * LIVE + 1 thread ids in
+ * one run; the engine used to stop at 2048.
+ */
+#define	LIVE	1100
+#define	WAVES	2
+
+static struct wave {
+	const struct ktrq_os	*os;
+	struct ktrq_os_mtx	*m;
+	int			 open;
+	int			 count;
+	int			 fail_at_end;
+} wave;
+
+static void
+wave_thread(void *arg)
+{
+	struct wave *w = arg;
+	const struct ktrq_os *os = w->os;
+
+	ENTER(os, w->m);
+	while (!w->open)
+		os->msleep(os->cookie, &w->open, w->m, "gate", 0);
+	w->count++;
+	os->wakeup_one(os->cookie, &w->open);
+	EXIT(os, w->m);
+}
+
+static void
+waves_body(const struct ktrq_os *os, void *arg)
+{
+	static struct ktrq_os_thread *t[LIVE];
+	struct wave *w = arg;
+	int i, k;
+
+	w->os = os;
+	w->count = 0;
+	KTRQ_SIM_ASSERT(os, os->mtx_init(os->cookie, &w->m, "counter") == 0);
+	for (k = 0; k < WAVES; k++) {
+		w->open = 0;
+		for (i = 0; i < LIVE; i++)
+			KTRQ_SIM_ASSERT(os, os->thread_create(os->cookie,
+			    &t[i], "waver", wave_thread, w) == 0);
+		ENTER(os, w->m);
+		w->open = 1;
+		os->wakeup_one(os->cookie, &w->open);
+		EXIT(os, w->m);
+		for (i = 0; i < LIVE; i++)
+			os->thread_join(os->cookie, t[i]);
+		KTRQ_SIM_ASSERT(os, w->count == (k + 1) * LIVE);
+	}
+	os->mtx_destroy(os->cookie, w->m);
+	/* A failure on purpose, for a schedule of the whole run. */
+	KTRQ_SIM_ASSERT(os, !w->fail_at_end);
+}
+
+static void
+test_thousands_live(void **state)
+{
+	static const int vehicles[] = { KTRQ_SIM_FIBER, KTRQ_SIM_PTHREAD };
+	struct ktrq_sim_opts o;
+	struct ktrq_sim_report r;
+	size_t v;
+
+	(void)state;
+	for (v = 0; v < 2; v++) {
+		opts(&o);
+		o.runs = 1;
+		o.vehicle = vehicles[v];
+		memset(&wave, 0, sizeof(wave));
+		assert_int_equal(ktrq_sim_check(&o, waves_body, &wave, &r), 0);
+		assert_int_equal(wave.count, WAVES * LIVE);
+		ktrq_sim_report_fini(&r);
+	}
+}
+
+/* Same seed, same schedule on either vehicle; each replays it exactly. */
+static void
+test_thousands_replay(void **state)
+{
+	static const int vehicles[] = { KTRQ_SIM_FIBER, KTRQ_SIM_PTHREAD };
+	struct ktrq_sim_opts o;
+	struct ktrq_sim_report r[2], rr;
+	size_t v;
+
+	(void)state;
+	for (v = 0; v < 2; v++) {
+		opts(&o);
+		o.runs = 1;
+		o.seed = 7;
+		o.strategy = KTRQ_SIM_PCT;
+		o.vehicle = vehicles[v];
+		memset(&wave, 0, sizeof(wave));
+		wave.fail_at_end = 1;
+		assert_int_equal(ktrq_sim_check(&o, waves_body, &wave, &r[v]),
+		    KTRQ_SIM_ASSERTION);
+		assert_int_equal(wave.count, WAVES * LIVE);
+		assert_non_null(strstr(r[v].message, "!w->fail_at_end"));
+	}
+	assert_int_equal(r[0].steps, r[1].steps);
+	assert_string_equal(r[0].schedule, r[1].schedule);
+	for (v = 0; v < 2; v++) {
+		opts(&o);
+		o.strategy = KTRQ_SIM_PCT;	/* the header names it */
+		o.vehicle = vehicles[v];
+		o.replay = r[0].schedule;
+		memset(&wave, 0, sizeof(wave));
+		wave.fail_at_end = 1;
+		assert_int_equal(ktrq_sim_check(&o, waves_body, &wave, &rr),
+		    KTRQ_SIM_ASSERTION);
+		assert_int_equal(rr.steps, r[0].steps);
+		assert_string_equal(rr.message, r[0].message);
+		assert_string_equal(rr.schedule, r[0].schedule);
+		ktrq_sim_report_fini(&rr);
+	}
+	ktrq_sim_report_fini(&r[0]);
+	ktrq_sim_report_fini(&r[1]);
+}
+
 /* ---- the event log ---- */
 
 struct evcount {
@@ -491,6 +622,91 @@ test_event_log(void **state)
 	assert_int_equal(c.starts, 3);
 }
 
+/* ---- the timeline file ---- */
+
+#define	TL_FILE		"sim_check.timeline.json"
+#define	TL_REPLAYED	"sim_check.replayed.json"
+
+static void
+named_body(const struct ktrq_os *os, void *arg)
+{
+	struct ktrq_os_thread *a, *b;
+
+	(void)arg;
+	counter = 0;
+	ktrq_sim_mark(os, "started");
+	os->thread_create(os->cookie, &a, "alice", incr, (void *)(uintptr_t)os);
+	os->thread_create(os->cookie, &b, "bob", incr, (void *)(uintptr_t)os);
+	os->thread_join(os->cookie, a);
+	os->thread_join(os->cookie, b);
+	KTRQ_SIM_ASSERT(os, counter == 2);
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f;
+	char *buf;
+	long n;
+
+	assert_non_null(f = fopen(path, "rb"));
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	assert_true((n = ftell(f)) > 0);
+	rewind(f);
+	assert_non_null(buf = malloc((size_t)n + 1));
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	return (buf);
+}
+
+static void
+test_timeline(void **state)
+{
+	struct ktrq_sim_opts o;
+	struct ktrq_sim_report r, r2;
+	char err[256], *a, *b;
+
+	(void)state;
+	remove(TL_FILE);
+	remove(TL_REPLAYED);
+	opts(&o);
+	o.timeline = TL_FILE;
+	o.max_failures = 5;		/* later failures leave the file be */
+	assert_int_equal(ktrq_sim_check(&o, named_body, NULL, &r),
+	    KTRQ_SIM_ASSERTION);
+	assert_true(r.failures > 1);
+	err[0] = '\0';
+	if (bench_json_check(TL_FILE, err, sizeof(err)) != 0)
+		fail_msg("timeline is not JSON: %s", err);
+	a = slurp(TL_FILE);
+	assert_non_null(strstr(a, "{\"traceEvents\":["));
+	assert_non_null(strstr(a, "\"T1 main\""));
+	assert_non_null(strstr(a, "\"T2 alice\""));
+	assert_non_null(strstr(a, "\"T3 bob\""));
+	assert_non_null(strstr(a, "\"started\""));
+	assert_non_null(strstr(a, "\"result\":\"assertion\""));
+	/* The first failure's, exactly: its replay draws the same file. */
+	o.replay = r.schedule;
+	o.timeline = TL_REPLAYED;
+	assert_int_equal(ktrq_sim_check(&o, named_body, NULL, &r2),
+	    KTRQ_SIM_ASSERTION);
+	b = slurp(TL_REPLAYED);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	ktrq_sim_report_fini(&r2);
+	ktrq_sim_report_fini(&r);
+	remove(TL_FILE);
+	remove(TL_REPLAYED);
+	/* A file that cannot be made is an error; an empty path a bad option. */
+	opts(&o);
+	o.timeline = "no/such/dir/t.json";
+	assert_int_equal(ktrq_sim_check(&o, named_body, NULL, NULL), -ENOENT);
+	o.timeline = "";
+	assert_int_equal(ktrq_sim_check(&o, named_body, NULL, NULL), -EINVAL);
+}
+
 int
 main(void)
 {
@@ -503,7 +719,10 @@ main(void)
 		cmocka_unit_test(test_hooks),
 		cmocka_unit_test(test_named_fault),
 		cmocka_unit_test(test_many_threads),
+		cmocka_unit_test(test_thousands_live),
+		cmocka_unit_test(test_thousands_replay),
 		cmocka_unit_test(test_event_log),
+		cmocka_unit_test(test_timeline),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
