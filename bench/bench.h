@@ -143,6 +143,9 @@ double	bench_team(int n, void *(*fn)(void *), void **args);
 /* An instance on `os` with this pool and KTRQ_CF_* flags (post.c). */
 struct ktrq *bench_instance(const struct ktrq_os *, int pool,
 	    unsigned flags);
+/* The same with batch_max (0 batched, 1 one record per write). */
+struct ktrq *bench_instance_batch(const struct ktrq_os *, int pool,
+	    unsigned flags, int batch_max);
 
 /* Die on a setup error (never on a measured outcome). */
 void	bench_die(const char *what, int error) __attribute__((noreturn));
@@ -150,6 +153,9 @@ void	bench_die(const char *what, int error) __attribute__((noreturn));
 /* The record every poster emits: syscall 3 with three arguments. */
 #define	BENCH_CODE	3
 #define	BENCH_NARG	3
+/* Its bytes on the target (a slow writer spins per record of these). */
+#define	BENCH_REC_BYTES	(KTRQ_REC_HDR_V1_SIZE + \
+			    KTRQ_REC_SYSCALL_SIZE(BENCH_NARG))
 
 /* ---- baselines (direct.c) ---- */
 

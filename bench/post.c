@@ -146,6 +146,14 @@ traced_proc(struct ktrq *k, struct ktrq_target *t, int pid, int64_t tid,
 struct ktrq *
 bench_instance(const struct ktrq_os *os, int pool, unsigned flags)
 {
+
+	return (bench_instance_batch(os, pool, flags, 0));
+}
+
+struct ktrq *
+bench_instance_batch(const struct ktrq_os *os, int pool, unsigned flags,
+    int batch_max)
+{
 	struct ktrq_config cf;
 	struct ktrq *k;
 	int error;
@@ -153,6 +161,7 @@ bench_instance(const struct ktrq_os *os, int pool, unsigned flags)
 	ktrq_config_init(&cf, os);
 	cf.pool_size = pool;
 	cf.flags = flags;
+	cf.batch_max = batch_max;
 	if ((error = ktrq_create(&cf, &k)) != 0)
 		bench_die("ktrq_create", error);
 	return (k);
@@ -175,11 +184,18 @@ run_once(enum model model, enum bench_tkind kind, uint64_t spin_ns, int n,
 	    r);
 }
 
-/* The same, with posters that yield the CPU after each drop. */
+/*
+ * The same in a mode (BM_*): posters that yield the CPU after each drop,
+ * the 2002 writer (one record per write), back-pressure.
+ */
+#define	BM_YIELD	0x1
+#define	BM_BATCH1	0x2
+#define	BM_BP		0x4
+
 static void
 run_once_y(enum model model, enum bench_tkind kind, uint64_t spin_ns, int n,
     uint32_t pool, uint64_t total, uint64_t burst, uint64_t pause_ns,
-    int yield, struct run *r)
+    int mode, struct run *r)
 {
 	struct poster ps[BENCH_MAXTHREADS];
 	void *args[BENCH_MAXTHREADS];
@@ -200,7 +216,9 @@ run_once_y(enum model model, enum bench_tkind kind, uint64_t spin_ns, int n,
 	m = NULL;
 	d = NULL;
 	if (model == M_QUEUE)
-		k = bench_instance(bench_os, (int)pool, 0);
+		k = bench_instance_batch(bench_os, (int)pool,
+		    mode & BM_BP ? KTRQ_CF_BACKPRESSURE : 0,
+		    mode & BM_BATCH1 ? 1 : 0);
 	else if (model == M_MIRROR)
 		m = mirror_create(bench_os, t, pool);
 	else
@@ -214,7 +232,7 @@ run_once_y(enum model model, enum bench_tkind kind, uint64_t spin_ns, int n,
 		p->nevents = total / (uint64_t)n;
 		p->burst = burst;
 		p->pause_ns = pause_ns;
-		p->yield = yield;
+		p->yield = (mode & BM_YIELD) != 0;
 		p->latcap = (size_t)(p->nevents / (SAMPLE_MASK + 1)) + 1;
 		if ((p->lat = malloc(p->latcap * sizeof(*p->lat))) == NULL)
 			bench_die("latency samples", ENOMEM);
@@ -325,14 +343,14 @@ timer_baseline(void)
  * match for malloc (which never drops either).
  */
 enum variant {
-	V_Q100, V_Q1000, V_Q1000Y, V_QALL, V_DIRECT, V_RAW, V_MBIG,
+	V_Q100, V_Q1000, V_Q1000Y, V_QALL, V_QALL1, V_DIRECT, V_RAW, V_MBIG,
 	V_MMALLOC, V_NVARIANTS
 };
 
 static const char *const vnames[V_NVARIANTS] = {
 	"queue pool=100", "queue pool=1000", "queue pool=1000 +yield",
-	"queue pool=all", "direct (global lock)", "raw limit (1 thread)",
-	"mirror pool=all", "mirror malloc"
+	"queue pool=all", "queue pool=all batch=1", "direct (global lock)",
+	"raw limit (1 thread)", "mirror pool=all", "mirror malloc"
 };
 
 struct group {
@@ -414,8 +432,11 @@ suite_post(void)
 				if (v == V_Q1000Y && (kind != TGT_NULL ||
 				    (n != 1 && n != 8)))
 					continue;
+				if (v == V_QALL1 && n != 1 && n != 8)
+					continue;
 				series_for(g, kind, n, v, lat &&
-				    (v == V_Q1000 || v == V_DIRECT));
+				    (v == V_Q1000 || v == V_QALL ||
+				    v == V_DIRECT));
 			}
 			fprintf(stderr, "post: %s, %d poster%s\n",
 			    bench_tkind_name(kind), n, n > 1 ? "s" : "");
@@ -434,7 +455,13 @@ suite_post(void)
 						break;
 					case V_Q1000Y:
 						run_once_y(M_QUEUE, kind, 0, n,
-						    1000, total, 0, 0, 1, &r);
+						    1000, total, 0, 0, BM_YIELD,
+						    &r);
+						break;
+					case V_QALL1:
+						run_once_y(M_QUEUE, kind, 0, n,
+						    (uint32_t)total, total, 0,
+						    0, BM_BATCH1, &r);
 						break;
 					case V_QALL:
 						run_once(M_QUEUE, kind, 0, n,
@@ -460,7 +487,8 @@ suite_post(void)
 						break;
 					}
 					if (r.dropped != 0 && (v == V_QALL ||
-					    v == V_MBIG || v == V_MMALLOC))
+					    v == V_QALL1 || v == V_MBIG ||
+					    v == V_MMALLOC))
 						bench_fail("%s dropped",
 						    vnames[v]);
 					push_run(g, v, &r);
@@ -501,6 +529,27 @@ suite_post(void)
 		snprintf(rname, sizeof(rname), "direct/raw limit %s t=1", tk);
 		bratio_new(rname, g1->wps[V_DIRECT], g1->wps[V_RAW],
 		    "written/s; what one lock costs alone");
+		for (ti = 0; ti < 4; ti += 3) {
+			struct group *g = &groups[ki][ti];
+
+			snprintf(rname, sizeof(rname),
+			    "batched/one per write %s t=%d", tk, threads[ti]);
+			bratio_new(rname, g->wps[V_QALL], g->wps[V_QALL1],
+			    "written/s, pool=all; what batching gains over "
+			    "the 2002 writer");
+			snprintf(rname, sizeof(rname),
+			    "post p50 queue pool=all/direct %s t=%d", tk,
+			    threads[ti]);
+			bratio_new(rname, g->lat[V_QALL][0],
+			    g->lat[V_DIRECT][0], "poster's call time with "
+			    "the worker running beside it (nothing drops)");
+			snprintf(rname, sizeof(rname),
+			    "post p99/p50 queue pool=all %s t=%d", tk,
+			    threads[ti]);
+			bratio_new(rname, g->lat[V_QALL][1],
+			    g->lat[V_QALL][0], "tail over median of the "
+			    "same calls; <=4: few posts pay for a wakeup");
+		}
 		snprintf(rname, sizeof(rname), "post p50 queue/direct %s t=1",
 		    tk);
 		bratio_new(rname, g1->lat[V_Q1000][0], g1->lat[V_DIRECT][0],
@@ -759,6 +808,7 @@ suite_drops(void)
 {
 	static const uint32_t pools[2] = { 100, 1000 };
 	int burst_drop[2], burst_kept[2], sus_drop[2], sus_wps[2], cap;
+	int bp_drop, bp_wps;
 	uint64_t per_burst, bursts, total_sus;
 	char name[96], params[256];
 	struct run r;
@@ -788,6 +838,12 @@ suite_drops(void)
 		sus_wps[i] = bres_new("drops", name, "written/s", "events/s",
 		    BETTER_HIGHER, params);
 	}
+	snprintf(params, sizeof(params), "\"pool\":100,\"posters\":2,"
+	    "\"spin_ns\":%d,\"backpressure\":true", SLOW_NS);
+	bp_drop = bres_new("drops", "sustained, 2 posters, pool=100, "
+	    "back-pressure", "drops/M", "ppm", BETTER_LOWER, params);
+	bp_wps = bres_new("drops", "sustained, 2 posters, pool=100, "
+	    "back-pressure", "written/s", "events/s", BETTER_HIGHER, params);
 	fprintf(stderr, "drops: slow writer\n");
 	for (rep = 0; rep < bench_opts.reps; rep++) {
 		bres_push(cap, 1e9 / SLOW_NS);
@@ -804,6 +860,14 @@ suite_drops(void)
 			bres_push(sus_wps[i], (double)r.written / r.secs);
 			run_fini(&r);
 		}
+		run_once_y(M_QUEUE, TGT_SPIN, SLOW_NS, 2, 100, total_sus, 0, 0,
+		    BM_BP, &r);
+		bres_push(bp_drop, ppm(&r));
+		bres_push(bp_wps, (double)r.written / r.secs);
+		if (r.dropped != 0)
+			bench_fail("back-pressure dropped %" PRIu64 " events",
+			    r.dropped);
+		run_fini(&r);
 	}
 	bratio_new("bursts kept, pool 1000/pool 100", burst_kept[1],
 	    burst_kept[0], "share of events written, bigger pool over 100");
@@ -811,4 +875,6 @@ suite_drops(void)
 	    sus_wps[0], cap, "~1: the queue keeps the slow writer busy");
 	bratio_new("sustained written/s / writer capacity, pool 1000",
 	    sus_wps[1], cap, "~1: the queue keeps the slow writer busy");
+	bratio_new("back-pressure written/s / writer capacity, pool 100",
+	    bp_wps, cap, "~1, and no drops: posters wait for the writer");
 }

@@ -28,6 +28,8 @@
  *     requests are finished.
  *  7. The pool is whole when quiet; one exhaustion warning per resize at
  *     most, and one after each resize that was followed by exhaustion.
+ *  8. Back-pressure is live: with a timeout no run reaches, no poster
+ *     times out and nothing drops for want of an object.
  *
  * A deadlock, a panic or a leak is judged by the caller (scenario.c).
  */
@@ -593,6 +595,16 @@ check_accounting(struct oracle *o)
 		    st->dropped_write_error, o->werrors, st->dropped_cleared,
 		    o->drops, st->dropped_exhausted, o->nobufs_all,
 		    o->enobufs_posts));
+	/*
+	 * Liveness under back-pressure: the scenarios wait for ever, so a
+	 * wait that ended by its clock was a poster nobody woke.
+	 */
+	if (o->r->sp.backpressure && (st->bp_timeouts != 0 ||
+	    o->nobufs_pool != 0))
+		return (fail(o, "back-pressure: %" PRIu64 " poster(s) timed "
+		    "out and %" PRIu64 " event(s) dropped for want of an "
+		    "object: a waiter was never woken", st->bp_timeouts,
+		    o->nobufs_pool));
 	if (st->pool_free != st->pool_size || st->todo_depth != 0)
 		return (fail(o, "pool not whole when quiet: %" PRIu32 " free "
 		    "of %" PRIu32 ", %" PRIu32 " on the todo list",

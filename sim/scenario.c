@@ -50,27 +50,35 @@ struct scenario_def {
 static const struct scenario_def defs[] = {
 	{ "mixed", "posts of every kind, some synchronous, two pool "
 	    "resizes, short and slow writes",
-	    { "mixed", 2, 2, 8, 4, 200, 0, 0 }, ACT_RESIZE, 2, 0, 0 },
+	    { "mixed", 2, 2, 8, 4, 200, 0, 0, 0, 0 }, ACT_RESIZE, 2, 0, 0 },
 	{ "exhaustion", "a pool of 1 under four posters: drops, KTR_DROP "
 	    "marks, one warning",
-	    { "exhaustion", 2, 2, 10, 1, 100, 0, 0 }, 0, 0, 0, 0 },
+	    { "exhaustion", 2, 2, 10, 1, 100, 0, 0, 0, 0 }, 0, 0, 0, 0 },
 	{ "resize-storm", "ten resizes between 1 and 6 while posting",
-	    { "resize-storm", 2, 2, 8, 2, 150, 0, 0 }, ACT_RESIZE, 10, 0, 0 },
+	    { "resize-storm", 2, 2, 8, 2, 150, 0, 0, 0, 0 }, ACT_RESIZE, 10, 0, 0 },
 	{ "write-error", "two targets, writes to one fail: detach, clear, "
 	    "count",
-	    { "write-error", 3, 1, 8, 4, 200, 150, 0 },
+	    { "write-error", 3, 1, 8, 4, 200, 150, 0, 0, 0 },
 	    ACT_WFAULTS | ACT_TWOTARGETS | ACT_CONTROL, 0, 3, 0 },
 	{ "sync-heavy", "mostly synchronous genio against a small pool",
-	    { "sync-heavy", 2, 2, 8, 3, 600, 0, 0 }, 0, 0, 0, 0 },
+	    { "sync-heavy", 2, 2, 8, 3, 600, 0, 0, 0, 0 }, 0, 0, 0, 0 },
 	{ "fork-exit", "children forked with INHERIT post and exit while "
 	    "their parents post",
-	    { "fork-exit", 2, 1, 6, 4, 200, 0, 0 }, ACT_FORK, 0, 0, 3 },
+	    { "fork-exit", 2, 1, 6, 4, 200, 0, 0, 0, 0 }, ACT_FORK, 0, 0, 3 },
 	{ "control-race", "SET, CLEAR, CLEARFILE and DESCEND racing posts",
-	    { "control-race", 3, 1, 8, 4, 200, 0, 0 },
+	    { "control-race", 3, 1, 8, 4, 200, 0, 0, 0, 0 },
 	    ACT_CONTROL | ACT_TWOTARGETS, 0, 8, 0 },
+	{ "backpressure", "a pool of 2 under four posters that wait for "
+	    "objects (back-pressure): nothing drops, resizes and "
+	    "synchronous genio meanwhile",
+	    { "backpressure", 2, 2, 10, 2, 200, 0, 0, 0, 1 }, ACT_RESIZE, 2,
+	    0, 0 },
+	{ "batch1", "mixed with the 2002 writer: one record per write "
+	    "(batch_max 1), every post wakes a sleeping worker",
+	    { "batch1", 2, 2, 8, 4, 200, 0, 0, 1, 0 }, ACT_RESIZE, 2, 0, 0 },
 	{ "chaos", "every actor at once: resizes, control with set-id "
 	    "exec, forks, write errors, two targets (the fuzzers' scenario)",
-	    { "chaos", 2, 2, 6, 3, 200, 100, 0 },
+	    { "chaos", 2, 2, 6, 3, 200, 100, 0, 0, 0 },
 	    ACT_RESIZE | ACT_CONTROL | ACT_FORK | ACT_WFAULTS |
 	    ACT_TWOTARGETS | ACT_EXEC, 3, 4, 2 },
 };
@@ -78,7 +86,7 @@ static const struct scenario_def defs[] = {
 
 static const char *const names[NDEFS + 1] = {
 	"mixed", "exhaustion", "resize-storm", "write-error", "sync-heavy",
-	"fork-exit", "control-race", "chaos", NULL
+	"fork-exit", "control-race", "backpressure", "batch1", "chaos", NULL
 };
 
 static const struct scenario_def *
@@ -644,6 +652,15 @@ world_setup(struct world *w)
 	ktrq_config_init(&cf, r->os);
 	cf.pool_size = r->sp.pool;
 	cf.flags = r->sp.genio_copy ? KTRQ_CF_GENIO_COPY : 0;
+	cf.batch_max = r->sp.batch_max;
+	if (r->sp.backpressure) {
+		/*
+		 * No timeout the run can reach: a poster that waits for
+		 * ever is a lost wakeup, which the oracle reports.
+		 */
+		cf.flags |= KTRQ_CF_BACKPRESSURE;
+		cf.backpressure_ns = SCN_BP_FOREVER_NS;
+	}
 	cf.log = scn_log;
 	cf.log_arg = r;
 	cf.probe = scn_probe;
@@ -749,7 +766,9 @@ params_check(const struct scn_params *sp)
 	    sp->procs * sp->threads > SCN_POSTERS_MAX ||
 	    sp->events < 1 || sp->events > SCN_EVENTS_MAX || sp->pool < 1 ||
 	    sp->pool > KTRQ_POOL_MAX || sp->sync_permille > 1000 ||
-	    sp->fault_permille > 1000)
+	    sp->fault_permille > 1000 || sp->batch_max < 0 ||
+	    sp->batch_max > KTRQ_BATCH_MAX || sp->backpressure < 0 ||
+	    sp->backpressure > 1)
 		return (EINVAL);
 	return (0);
 }
@@ -765,12 +784,14 @@ write_header(struct sim_schedule *sc, const struct scn_params *sp,
 	snprintf(h, sizeof(h), "scenario=%s procs=%d threads=%d events=%d "
 	    "pool=%d sync=%u faults=%u copy=%d seed=%" PRIu64 " strategy=%s "
 	    "depth=%d pctsteps=%" PRIu64 " spurious=%u timeouts=%u "
-	    "fenable=%u ffire=%u maxsteps=%" PRIu64, sp->scenario, sp->procs,
+	    "fenable=%u ffire=%u maxsteps=%" PRIu64 " batch=%d bp=%d",
+	    sp->scenario, sp->procs,
 	    sp->threads, sp->events, sp->pool, sp->sync_permille,
 	    sp->fault_permille, sp->genio_copy, p->seed,
 	    strat_names[p->strategy], p->pct_depth, p->pct_steps,
 	    p->spurious_permille, p->timeout_permille,
-	    p->fault_enable_permille, p->fault_fire_permille, p->max_steps);
+	    p->fault_enable_permille, p->fault_fire_permille, p->max_steps,
+	    sp->batch_max, sp->backpressure);
 	memcpy(sc->header, h, sizeof(h));
 }
 
@@ -974,6 +995,18 @@ scn_params_from_schedule(const struct sim_schedule *sc, struct scn_params *sp,
 	p->fault_enable_permille = (unsigned)v[12];
 	p->fault_fire_permille = (unsigned)v[13];
 	p->max_steps = v[14];
+	/* Schedules from before batching name neither: the defaults. */
+	if (ktrq_sim__schedule_get(sc, "batch", name, sizeof(name)) == 0) {
+		if (get_num(sc, "batch", KTRQ_BATCH_MAX, &v[15], err,
+		    errlen))
+			return (EINVAL);
+		sp->batch_max = (int)v[15];
+	}
+	if (ktrq_sim__schedule_get(sc, "bp", name, sizeof(name)) == 0) {
+		if (get_num(sc, "bp", 1, &v[15], err, errlen))
+			return (EINVAL);
+		sp->backpressure = (int)v[15];
+	}
 	if (params_check(sp) != 0 || p->pct_depth < 1) {
 		snprintf(err, errlen, "schedule header: parameters out of "
 		    "range");

@@ -37,6 +37,8 @@ struct scn_params {
 	unsigned	 sync_permille;	/* share of genio (synchronous) */
 	unsigned	 fault_permille; /* target write faults, when on */
 	int		 genio_copy;	/* KTRQ_CF_GENIO_COPY */
+	int		 batch_max;	/* ktrq_config.batch_max */
+	int		 backpressure;	/* KTRQ_CF_BACKPRESSURE, no timeout */
 };
 
 /* Fill defaults for `scenario` (NULL: "mixed").  EINVAL if unknown. */

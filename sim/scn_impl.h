@@ -37,6 +37,8 @@ struct ev {
 };
 
 #define	SCN_MAXPID	4096
+/* Back-pressure timeout of the scenarios: far past any run's end. */
+#define	SCN_BP_FOREVER_NS	(1ULL << 62)
 
 struct scn_run {
 	struct sim		*s;
