@@ -47,6 +47,23 @@
 #define	CODE_CHILD	99
 #define	CHILD_ALARM_S	15	/* a hanging child dies of SIGALRM */
 
+/*
+ * ThreadSanitizer kills a child of a multi-threaded process that starts
+ * a thread (die_after_fork), which a child's own instance does (its
+ * worker): that one check is left out under it.
+ */
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define	FORK_TSAN	1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define	FORK_TSAN	1
+#endif
+#ifndef FORK_TSAN
+#define	FORK_TSAN	0
+#endif
+
 /* A thread parked holding the instance mutex, released by the test. */
 struct holder {
 	struct wrap	*w;
@@ -378,7 +395,7 @@ child_surface(struct fx *fx)
 		return (29);
 	if (ktrq_os_pth_destroy(fx->w->inner) != EOWNERDEAD)
 		return (30);
-	return (child_own_instance());
+	return (FORK_TSAN ? 0 : child_own_instance());
 }
 
 static void
