@@ -5,7 +5,8 @@
  *
  *  1. The layer: a short in-kernel version of tests/os/contract.c
  *     (ownership, EDEADLK/EPERM/EBUSY, msleep timeouts and channel
- *     keys, wakeup/wakeup_one, thread names and self-join, tunable).
+ *     keys, wakeup/wakeup_one, thread names and self-join, tunable,
+ *     forked).
  *  2. The queue under load: one instance, a root controller process and
  *     NPROC traced processes of NTHR threads each, every traced thread a
  *     kthread of the layer posting a mix of asynchronous events and
@@ -377,6 +378,7 @@ layer_checks(const struct ktrq_os *os)
 	CHECK(os->mtx_destroy(os->cookie, lt.m) == 0, "layer: destroy");
 	CHECK(os->tunable(os->cookie, "KTRQ_NO_SUCH_SETTING", &v) == ENOENT,
 	    "layer: unknown tunable is not ENOENT");
+	CHECK(os->forked(os->cookie) == 0, "layer: forked() in the kernel");
 }
 
 /* ------------------------------------------------------------------ */

@@ -750,6 +750,18 @@ sim_tunable(void *cookie, const char *name, long long *valuep)
 	return (ENOENT);
 }
 
+/*
+ * A simulated world lives inside one process and is never forked: its
+ * threads are the engine's, whatever the host does.
+ */
+static int
+sim_forked(void *cookie)
+{
+
+	(void)cookie;
+	return (0);
+}
+
 /* ---- the run ---- */
 
 static const struct ktrq_os sim_table = {
@@ -773,6 +785,7 @@ static const struct ktrq_os sim_table = {
 	.log = sim_log,
 	.panic = sim_panic,
 	.tunable = sim_tunable,
+	.forked = sim_forked,
 };
 
 void

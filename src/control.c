@@ -261,6 +261,8 @@ ktrq_ktrace(struct ktrq_thread *td, struct ktrq_target *t, int ops, int facs,
 	if ((error = ktrace_args(td, t, ops, (unsigned)facs, pid)) != 0)
 		return (error);
 	k = td->td_proc->p_ktrq;
+	if (ktrq__forked(k))
+		return (EOWNERDEAD);
 	o.cred = td->td_proc->p_cred;	/* immutable after creation */
 	o.self = td->td_proc;
 	KTRQ_LOCK(k);

@@ -7,6 +7,11 @@
  * recursion, unlocking what one does not hold).  Misuse inside the core is
  * a bug, so the wrappers turn it into a panic instead of letting a lock
  * silently not be held.
+ *
+ * fork(2): a child has a copy of the instance but not its worker, and
+ * its locks may have been held by threads that did not come along.  So
+ * every public call asks the layer first (ktrq__forked) and returns
+ * EOWNERDEAD there; nothing is locked, counted or freed in the child.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -110,6 +115,13 @@ ktrq__wakeup(struct ktrq *k, const void *chan)
 {
 
 	k->k_os->wakeup(k->k_os->cookie, chan);
+}
+
+int
+ktrq__forked(const struct ktrq *k)
+{
+
+	return (k->k_os->forked(k->k_os->cookie));
 }
 
 void
@@ -302,6 +314,8 @@ ktrq_create(const struct ktrq_config *cf, struct ktrq **kp)
 		return (EINVAL);
 	if ((error = ktrq_os_check(cf->os)) != 0)
 		return (error);
+	if (cf->os->forked(cf->os->cookie))
+		return (EOWNERDEAD);
 	if ((error = check_config(cf)) != 0 ||
 	    (error = start_pool_size(cf, &size)) != 0 ||
 	    (error = start_backpressure(cf, &bp_ns)) != 0)
@@ -338,6 +352,8 @@ ktrq_destroy(struct ktrq *k)
 
 	if (k == NULL)
 		return (EINVAL);
+	if (ktrq__forked(k))
+		return (EOWNERDEAD);
 	os = k->k_os;
 	KTRQ_LOCK(k);
 	k->k_shutdown = 1;
@@ -356,6 +372,8 @@ ktrq_stats(struct ktrq *k, struct ktrq_stats *st)
 
 	if (k == NULL || st == NULL)
 		return (EINVAL);
+	if (ktrq__forked(k))
+		return (EOWNERDEAD);
 	KTRQ_LOCK(k);
 	*st = k->k_st;
 	st->pool_size = k->k_pool_size;

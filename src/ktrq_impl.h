@@ -187,6 +187,11 @@ void	ktrq__wakeup(struct ktrq *, const void *chan);
 void	ktrq__log(struct ktrq *, int level, const char *msg);
 void	ktrq__log_errno(struct ktrq *, int level, const char *prefix,
 	    int error, const char *suffix);
+/*
+ * Nonzero in a child forked after the instance's layer was made: every
+ * public call then returns EOWNERDEAD before touching a lock.
+ */
+int	ktrq__forked(const struct ktrq *);
 
 /*
  * Core assertions stay on in every build: a broken invariant here means

@@ -23,7 +23,8 @@ ktrq_os_check(const struct ktrq_os *os)
 	    os->thread_create == NULL || os->thread_join == NULL ||
 	    os->thread_self == NULL || os->thread_name == NULL ||
 	    os->clock_ns == NULL || os->alloc == NULL || os->free == NULL ||
-	    os->log == NULL || os->panic == NULL || os->tunable == NULL)
+	    os->log == NULL || os->panic == NULL || os->tunable == NULL ||
+	    os->forked == NULL)
 		return (EINVAL);
 	return (0);
 }

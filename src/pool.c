@@ -215,6 +215,8 @@ ktrq_pool_resize(struct ktrq *k, int newsize, int *oldsizep)
 
 	if (k == NULL || newsize < 1 || newsize > KTRQ_POOL_MAX)
 		return (EINVAL);
+	if (ktrq__forked(k))
+		return (EOWNERDEAD);
 	ktrq__lock(k->k_os, k->k_resize_mtx);
 	KTRQ_LOCK(k);
 	k->k_warn = 1;

@@ -16,6 +16,11 @@
  * Larger data is allocated through the layer before a request is taken,
  * as the kernel did, and an allocation failure drops the event like an
  * empty pool.
+ *
+ * The fork check sits in the two posting paths every event point ends
+ * in (post, genio_sync), after each point's argument checks and before
+ * the recursion guard, so a forked child gets EOWNERDEAD from all of
+ * them and no lock is taken.
  */
 #include <errno.h>
 #include <string.h>
@@ -51,6 +56,8 @@ post(struct ktrq_thread *td, int type, const uint8_t *fixed, size_t fixedsz,
 	void *buf;
 	int outcome, inl;
 
+	if (ktrq__forked(k))
+		return (EOWNERDEAD);
 	if (!guard_enter(td))
 		return (EALREADY);
 	buf = NULL;
@@ -94,6 +101,8 @@ ktrq_point(struct ktrq_thread *td, int type)
 		return (0);
 	p = td->td_proc;
 	k = p->p_ktrq;
+	if (ktrq__forked(k))
+		return (0);	/* not recorded: a boolean, see ktrq.h */
 	KTRQ_LOCK(k);
 	traced = (p->p_traceflag & (1U << type)) != 0 && p->p_target != NULL;
 	KTRQ_UNLOCK(k);
@@ -197,6 +206,8 @@ genio_sync(struct ktrq_thread *td, const uint8_t *fixed, size_t fixedsz,
 	struct ktr_request *req;
 	int outcome;
 
+	if (ktrq__forked(k))
+		return (EOWNERDEAD);
 	if (!guard_enter(td))
 		return (EALREADY);
 	if ((req = ktrq__getrequest(td, KTR_GENIO, 0, &outcome)) != NULL) {

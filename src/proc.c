@@ -108,6 +108,8 @@ ktrq_proc_create(struct ktrq *k, int pid, struct ktrq_proc *parent, int pgid,
 	    cred == NULL || pp == NULL ||
 	    (parent != NULL && parent->p_ktrq != k))
 		return (EINVAL);
+	if (ktrq__forked(k))
+		return (EOWNERDEAD);
 	if ((p = proc_alloc(k, pid, pgid, comm, cred)) == NULL)
 		return (ENOMEM);
 	PROCTREE_LOCK(k);
@@ -134,6 +136,8 @@ ktrq_proc_fork(struct ktrq_proc *parent, int child_pid,
 	if (parent == NULL || child_pid <= 0 || childp == NULL)
 		return (EINVAL);
 	k = parent->p_ktrq;
+	if (ktrq__forked(k))
+		return (EOWNERDEAD);
 	/* comm is copied under k_mtx below: exec may be rewriting it. */
 	if ((c = proc_alloc(k, child_pid, parent->p_pgid, "",
 	    &parent->p_cred)) == NULL)
@@ -199,6 +203,8 @@ ktrq_proc_exit(struct ktrq_proc *p)
 	if (p == NULL)
 		return (EINVAL);
 	k = p->p_ktrq;
+	if (ktrq__forked(k))
+		return (EOWNERDEAD);
 	/*
 	 * Drain under k_mtx alone: nothing new is taken for an exiting
 	 * process, and the tree stays usable while the worker catches up.
@@ -232,6 +238,8 @@ ktrq_proc_exec(struct ktrq_proc *p, const char *comm, int setid)
 	if (p == NULL || comm == NULL)
 		return (EINVAL);
 	k = p->p_ktrq;
+	if (ktrq__forked(k))
+		return (EOWNERDEAD);
 	t = NULL;
 	KTRQ_LOCK(k);
 	ktrq__strlcpy(p->p_comm, comm, sizeof(p->p_comm));
@@ -256,6 +264,8 @@ ktrq_proc_setgroups(struct ktrq_proc *p, int ngroups, const uint32_t *groups)
 	    (groups == NULL && ngroups > 0))
 		return (EINVAL);
 	k = p->p_ktrq;
+	if (ktrq__forked(k))
+		return (EOWNERDEAD);
 	KTRQ_LOCK(k);
 	for (i = 0; i < ngroups; i++)
 		p->p_groups[i] = groups[i];
@@ -280,6 +290,8 @@ ktrq_thread_create(struct ktrq_proc *p, int64_t tid, struct ktrq_thread **tdp)
 	if (p == NULL || tdp == NULL)
 		return (EINVAL);
 	k = p->p_ktrq;
+	if (ktrq__forked(k))
+		return (EOWNERDEAD);
 	if ((td = k->k_os->alloc(k->k_os->cookie, sizeof(*td))) == NULL)
 		return (ENOMEM);
 	memset(td, 0, sizeof(*td));
@@ -300,6 +312,8 @@ ktrq_thread_destroy(struct ktrq_thread *td)
 	if (td == NULL)
 		return (EINVAL);
 	k = td->td_proc->p_ktrq;
+	if (ktrq__forked(k))
+		return (EOWNERDEAD);
 	PROCTREE_LOCK(k);
 	LIST_REMOVE(td, td_link);
 	PROCTREE_UNLOCK(k);

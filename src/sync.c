@@ -40,6 +40,7 @@ outcome_of(int error)
 	case ENOBUFS:
 	case EINVAL:
 	case ENXIO:
+	case EOWNERDEAD:
 		return (EIO);
 	default:
 		return (error);

@@ -22,6 +22,24 @@
  *  - a struct ktrq_thread is used by one OS thread at a time (it is the
  *    analogue of curthread: the caller "is" that thread while it posts);
  *  - ktrq_destroy() must not race any other call on the instance.
+ *
+ * fork(2): an instance is unusable in a child forked after it was
+ * created (the layer's forked() says so; ktrq/os.h).  The child has a
+ * copy of the instance but no worker thread, and its locks may have been
+ * held by parent threads that did not come along; so in the child every
+ * call on the instance, or on its processes and threads, returns
+ * EOWNERDEAD at once, after the argument checks (EINVAL) and before
+ * taking any lock.  Nothing is queued, written or counted, and
+ * ktrq_proc_pid() alone still answers (it reads an immutable field).
+ * ktrq_point() returns 0 there, being a yes/no question.
+ * ktrq_destroy() frees nothing: the child cannot reclaim its copy of the
+ * instance, which goes with the process (exec or exit).  ktrq_create()
+ * on a layer made before the fork returns EOWNERDEAD as well: a child
+ * that traces makes a layer of its own (ktrq_os_pth_create) and an
+ * instance on it.  Targets belong to no instance and are not checked; a
+ * child must not use those made before the fork either.  The parent is
+ * unaffected: its records, counters and worker go on as if no fork had
+ * happened.
  */
 #ifndef KTRQ_KTRQ_H
 #define KTRQ_KTRQ_H
@@ -185,8 +203,9 @@ void	ktrq_config_init(struct ktrq_config *cf, const struct ktrq_os *os);
  * outside 0..KTRQ_BATCH_MAX, inline_size outside its range, a
  * backpressure_ns without KTRQ_CF_BACKPRESSURE, a bad
  * KTRQ_BACKPRESSURE_NS tunable), ENOTSUP
- * (layer version mismatch), ENOMEM, or the layer's error for the thread.
- * A bad tunable is reported through the log sink as well.
+ * (layer version mismatch), EOWNERDEAD (the layer was made before this
+ * process was forked from its parent), ENOMEM, or the layer's error for
+ * the thread.  A bad tunable is reported through the log sink as well.
  */
 int	ktrq_create(const struct ktrq_config *cf, struct ktrq **kp);
 
@@ -194,7 +213,9 @@ int	ktrq_create(const struct ktrq_config *cf, struct ktrq **kp);
  * Drain and destroy: every queued record is written or counted as
  * dropped, the worker is joined, every remaining process exits (its
  * target released), the pool is freed.  No other call on `k` may be in
- * progress or follow.  Returns 0 or EINVAL (NULL).
+ * progress or follow.  Returns 0, EINVAL (NULL) or EOWNERDEAD (in a child
+ * forked after `k` was created: nothing is drained or freed, and `k`
+ * stays unusable there; see fork(2) above).
  */
 int	ktrq_destroy(struct ktrq *k);
 
@@ -219,7 +240,7 @@ struct ktrq_stats {
  * A consistent snapshot (taken under the instance mutex).  When no event
  * is in flight, posted == written + dropped_exhausted +
  * dropped_write_error + dropped_cleared and pool_free == pool_size.
- * Returns 0 or EINVAL.
+ * Returns 0, EINVAL or EOWNERDEAD (a forked child; *st is untouched).
  */
 int	ktrq_stats(struct ktrq *k, struct ktrq_stats *st);
 
@@ -230,7 +251,8 @@ int	ktrq_stats(struct ktrq *k, struct ktrq_stats *st);
  * in use are never reclaimed.  *oldsizep (if not NULL) gets the size
  * before the call.  Returns 0 when the size reached is `newsize`, ENOSPC
  * when it differs (objects in use, or memory ran out), EINVAL for a size
- * < 1 or > KTRQ_POOL_MAX.  Concurrent resizes are serialised.
+ * < 1 or > KTRQ_POOL_MAX, EOWNERDEAD in a forked child (nothing changes,
+ * *oldsizep is untouched).  Concurrent resizes are serialised.
  */
 int	ktrq_pool_resize(struct ktrq *k, int newsize, int *oldsizep);
 
@@ -497,6 +519,9 @@ int	ktrq_ktrace(struct ktrq_thread *td, struct ktrq_target *t, int ops,
  *		event was taken and before it was queued, or, while it was
  *		queued, before the worker took it; counted as cleared (a
  *		record the worker had already taken is still written);
+ *   EOWNERDEAD	the caller is a child forked after the instance was
+ *		created (fork(2), at the top of this file): the instance
+ *		is unusable here; nothing is counted, nothing blocks;
  *   other	synchronous genio only: the write failed with this errno
  *		(counted; the write-error policy ran); a target errno that
  *		would read as one of the codes above is returned as EIO.
@@ -514,7 +539,7 @@ int	ktrq_ktrace(struct ktrq_thread *td, struct ktrq_target *t, int ops,
 /*
  * KTRPOINT(td, type): nonzero when an event of `type` from `td` would be
  * recorded now (traced, and td not inside libktrq).  Advisory: posting
- * checks again.
+ * checks again.  0 in a forked child (fork(2) above).
  */
 int	ktrq_point(struct ktrq_thread *td, int type);
 

@@ -16,7 +16,7 @@
  *	mtx_init/mtx_destroy/mtx_enter/mtx_exit/mtx_owned
  *	msleep(chan, interlock, wmesg, timeout)  wakeup(chan)  wakeup_one(chan)
  *	thread_create(name)/thread_join/thread_self
- *	clock_ns, alloc/free, log, tunable
+ *	clock_ns, alloc/free, log, tunable, forked
  *
  * Every operation that can fail returns 0 or an errno value; none sets
  * errno.  Each backend must meet the contract written over each member;
@@ -38,7 +38,7 @@ extern "C" {
  * backend built against another revision fails loudly at start, not
  * subtly at run time.
  */
-#define KTRQ_OS_VERSION 1
+#define KTRQ_OS_VERSION 2
 
 /* Opaque to everyone but the backend that made them. */
 struct ktrq_os_mtx;
@@ -176,6 +176,19 @@ struct ktrq_os {
 	 * optional '-' then digits, nothing else: "+7" and " 7" are EINVAL).
 	 */
 	int	(*tunable)(void *cookie, const char *name, long long *valuep);
+
+	/*
+	 * Nonzero when the calling process is a child forked after the
+	 * backend was created: the backend's threads are not there, and its
+	 * locks may have been held by threads that did not come along, so
+	 * no other member may be used (consumers return EOWNERDEAD
+	 * instead).  0 in the creating process, on every thread, and in a
+	 * process where the backend was created after the last fork.
+	 * Cheap (no system call): the core asks at every public call.  A
+	 * backend that cannot be forked (a kernel, a simulator) returns 0.
+	 * Never fails, takes no lock and never calls back into libktrq.
+	 */
+	int	(*forked)(void *cookie);
 };
 
 /*
@@ -190,10 +203,15 @@ int	ktrq_os_check(const struct ktrq_os *os);
  * The pthread backend (src/os/pthread.c), "pth" as NetBSD's
  * rumpuser_pth.c, so that pthread names stay inside src/os/.  Each call
  * makes an independent table with its own sleep queues.  create returns 0, EINVAL or ENOMEM.
- * destroy returns 0, EINVAL (NULL or not a pthread table) or EBUSY (a
- * thread still sleeps on it); the caller guarantees no thread is about
- * to use the table.  The returned table may be edited (log, say) before
- * it is used.
+ * destroy returns 0, EINVAL (NULL or not a pthread table), EBUSY (a
+ * thread still sleeps on it) or EOWNERDEAD (called in a child forked
+ * after the table was created: nothing is freed, since its locks may
+ * have been held by threads the child does not have); the caller
+ * guarantees no thread is about to use the table.  The returned table
+ * may be edited (log, say) before it is used.  forked() is implemented
+ * with pthread_atfork(3): a child handler, registered once per process,
+ * advances a fork generation that each table compares with the one it
+ * was created in.
  */
 int	ktrq_os_pth_create(struct ktrq_os **osp);
 int	ktrq_os_pth_destroy(struct ktrq_os *os);

@@ -446,6 +446,15 @@ lk_tunable(void *cookie, const char *name, long long *valuep)
 	return (0);
 }
 
+/* A kernel is never forked under its modules. */
+static int
+lk_forked(void *cookie)
+{
+
+	(void)cookie;
+	return (0);
+}
+
 /* Tables ------------------------------------------------------------- */
 
 int
@@ -484,6 +493,7 @@ ktrq_os_linux_create(struct ktrq_os **osp)
 		.log = lk_log,
 		.panic = lk_panic,
 		.tunable = lk_tunable,
+		.forked = lk_forked,
 	};
 	*osp = &lo->os;
 	return (0);

@@ -22,6 +22,12 @@
  * Per-instance state (the buckets) lives in struct pthread_os; the only
  * thread-local state is the calling thread's identity and held-lock list,
  * which are facts about the thread, not about any instance.
+ *
+ * The one process-wide state is the fork generation: fork(2) copies
+ * every table at once and keeps only the forking thread, so whether a
+ * table's threads and locks exist is a fact about the process.  A child
+ * handler registered with pthread_atfork(3) (once per process) advances
+ * it; each table remembers the generation it was made in.
  */
 #include <errno.h>
 #include <limits.h>
@@ -68,8 +74,19 @@ struct bucket {
 
 struct pthread_os {
 	struct ktrq_os		 os;	/* first: a table is its backend */
+	unsigned long		 forkgen;	/* fork_gen at creation */
 	struct bucket		 buckets[SLEEPQ_BUCKETS];
 };
+
+/*
+ * Forks this process descends through since it started.  Written only
+ * by the child handler, which runs while the child has one thread, so
+ * every later reader in the child comes after it (threads the child
+ * starts included) and no reader in the parent ever sees it change.
+ */
+static unsigned long fork_gen;
+static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+static int fork_handler_error;
 
 /* What the calling thread is: its id is the address of its own slot. */
 static _Thread_local struct {
@@ -484,6 +501,28 @@ pos_tunable(void *cookie, const char *name, long long *valuep)
 	return (error);
 }
 
+static int
+pos_forked(void *cookie)
+{
+	const struct pthread_os *po = cookie;
+
+	return (po->forkgen != fork_gen);
+}
+
+static void
+fork_child(void)
+{
+
+	fork_gen++;
+}
+
+static void
+fork_register(void)
+{
+
+	fork_handler_error = pthread_atfork(NULL, NULL, fork_child);
+}
+
 int
 ktrq_os_pth_create(struct ktrq_os **osp)
 {
@@ -492,8 +531,13 @@ ktrq_os_pth_create(struct ktrq_os **osp)
 
 	if (osp == NULL)
 		return (EINVAL);
+	/* Without the handler forked() could not tell: no table then. */
+	if (pthread_once(&fork_once, fork_register) != 0 ||
+	    fork_handler_error != 0)
+		return (ENOMEM);
 	if ((po = calloc(1, sizeof(*po))) == NULL)
 		return (ENOMEM);
+	po->forkgen = fork_gen;
 	for (i = 0; i < SLEEPQ_BUCKETS; i++) {
 		pthread_mutex_init(&po->buckets[i].lock, NULL);
 		TAILQ_INIT(&po->buckets[i].waiters);
@@ -520,6 +564,7 @@ ktrq_os_pth_create(struct ktrq_os **osp)
 		.log = pos_log,
 		.panic = pos_panic,
 		.tunable = pos_tunable,
+		.forked = pos_forked,
 	};
 	*osp = &po->os;
 	return (0);
@@ -534,6 +579,9 @@ ktrq_os_pth_destroy(struct ktrq_os *os)
 	if (os == NULL || os->mtx_init != pos_mtx_init)
 		return (EINVAL);
 	po = (struct pthread_os *)os->cookie;
+	/* A bucket lock may be held by a thread the child does not have. */
+	if (pos_forked(po))
+		return (EOWNERDEAD);
 	busy = 0;
 	for (i = 0; i < SLEEPQ_BUCKETS; i++) {
 		pthread_mutex_lock(&po->buckets[i].lock);

@@ -240,6 +240,15 @@ w_tunable(void *c, const char *name, long long *valuep)
 	return (INNER(w)->tunable(IC(w), name, valuep));
 }
 
+/* No hook and no lock: a forked child asks before anything else. */
+static int
+w_forked(void *c)
+{
+	struct wrap *w = c;
+
+	return (INNER(w)->forked(IC(w)));
+}
+
 struct wrap *
 wrap_create(void)
 {
@@ -272,6 +281,7 @@ wrap_create(void)
 		.log = w_log,
 		.panic = w_panic,
 		.tunable = w_tunable,
+		.forked = w_forked,
 	};
 	return (w);
 }

@@ -116,6 +116,9 @@ t_create(void **state)
 	os = fx->w->os;
 	os.tunable = NULL;
 	assert_int_equal(ktrq_create(&cf, &k), EINVAL);
+	os = fx->w->os;
+	os.forked = NULL;
+	assert_int_equal(ktrq_create(&cf, &k), EINVAL);
 	assert_int_equal(ktrq_os_check(NULL), EINVAL);
 	assert_int_equal(ktrq_os_check(&fx->w->os), 0);
 	assert_ptr_equal(k, sentinel);

@@ -341,6 +341,7 @@ null_member(struct ktrq_os *t, int i)
 	case 15: t->log = NULL; break;
 	case 16: t->panic = NULL; break;
 	case 17: t->tunable = NULL; break;
+	case 18: t->forked = NULL; break;
 	default: return (0);
 	}
 	return (1);
@@ -1401,6 +1402,42 @@ t_alloc_log(void **state)
 }
 
 /*
+ * n. forked is 0 in the process that made the table, asked from the
+ * backend's own threads as from others, and with a mutex held: the
+ * consumer asks it at every call and must never be refused at home.
+ */
+
+static void
+forked_main(void *arg)
+{
+	struct contract *c = arg;
+
+	CHECK_EQ(c, c->os->forked(c->os->cookie), 0);
+}
+
+static void
+body_forked(struct contract *c)
+{
+	struct ktrq_os_mtx *m;
+
+	CHECK_EQ(c, c->os->forked(c->os->cookie), 0);
+	kjoin(c, kspawn(c, "contract-forked", forked_main, c));
+	if (kinit(c, &m, "contract.forked") != 0)
+		return;
+	kenter(c, m);
+	CHECK_EQ(c, c->os->forked(c->os->cookie), 0);
+	kexit(c, m);
+	kdestroy(c, m);
+}
+
+static void
+t_forked(void **state)
+{
+
+	contract_exec(state, body_forked);
+}
+
+/*
  * The suite.
  */
 
@@ -1431,6 +1468,7 @@ contract_run(const struct contract_backend *be)
 		CT(t_pingpong, be),
 		CT(t_clock, be),
 		CT(t_alloc_log, be),
+		CT(t_forked, be),
 	};
 
 	snprintf(group, sizeof(group), "os_contract[%s]", be->name);

@@ -210,10 +210,19 @@ alloc_small_only(void *ck, size_t size)
 	return (size > 4096 ? NULL : orig.alloc(ck, size));
 }
 
+static int
+forked_always(void *ck)
+{
+
+	(void)ck;
+	return (1);
+}
+
 enum kind {
 	M_NONE, M_VERSION, M_OWNED, M_EXIT, M_DESTROY, M_JOIN_NULL,
 	M_JOIN_SELF, M_UNHELD, M_NEIGHBOUR, M_REMEMBER, M_HALF, M_HUGE,
-	M_RELOCK, M_SPURIOUS, M_ONE_ALL, M_SELF, M_NAME, M_CLOCK, M_ALLOC
+	M_RELOCK, M_SPURIOUS, M_ONE_ALL, M_SELF, M_NAME, M_CLOCK, M_ALLOC,
+	M_FORKED
 };
 
 static void
@@ -243,6 +252,7 @@ mutate(struct ktrq_os *os, enum kind k)
 	case M_NAME: os->thread_name = name_empty; break;
 	case M_CLOCK: os->clock_ns = clock_backwards; break;
 	case M_ALLOC: os->alloc = alloc_small_only; break;
+	case M_FORKED: os->forked = forked_always; break;
 	}
 }
 
@@ -271,6 +281,7 @@ static const struct mutant mutants[] = {
 	{ "spurious",		"t_pingpong",		M_SPURIOUS },
 	{ "clock-backwards",	"t_clock",		M_CLOCK },
 	{ "alloc-small-only",	"t_alloc_log",		M_ALLOC },
+	{ "forked-always",	"t_forked",		M_FORKED },
 };
 
 /*

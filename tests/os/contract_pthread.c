@@ -2,8 +2,9 @@
 /*
  * Binds the platform-layer contract to the pthread backend, and adds what
  * only this backend can set up: the environment behind tunable, a second
- * independent table beside the first, and ktrq_os_pth_destroy's
- * refusal while a thread still sleeps on the table.
+ * independent table beside the first, ktrq_os_pth_destroy's
+ * refusal while a thread still sleeps on the table, and forked() across
+ * fork(2).
  */
 #include <errno.h>
 #include <limits.h>
@@ -11,8 +12,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -213,6 +217,83 @@ t_destroy_busy(void **state)
 	contract_exec(state, body_destroy_busy);
 }
 
+/*
+ * o. forked() across fork(2): nonzero in a child for a table made before
+ * the fork (whose destroy is then refused, freeing nothing), 0 for a
+ * table the child makes itself, nonzero for that one in a grandchild,
+ * and 0 in the parent throughout.  The children report by exit status:
+ * a cmocka assert there would return into a copy of the test runner.
+ */
+#define	FORK_ALARM_S	60
+
+static int
+grandchild_checks(struct ktrq_os *old, struct ktrq_os *os)
+{
+
+	if (old->forked(old->cookie) == 0)
+		return (20);
+	if (os->forked(os->cookie) == 0)
+		return (21);
+	if (ktrq_os_pth_destroy(os) != EOWNERDEAD)
+		return (22);
+	return (0);
+}
+
+static int
+child_checks(struct ktrq_os *old)
+{
+	struct ktrq_os *os;
+	pid_t pid;
+	int status;
+
+	if (old->forked(old->cookie) == 0)
+		return (10);
+	if (ktrq_os_pth_destroy(old) != EOWNERDEAD)
+		return (11);
+	if (old->forked(old->cookie) == 0)
+		return (12);
+	if (ktrq_os_pth_create(&os) != 0)
+		return (13);
+	if (os->forked(os->cookie) != 0)
+		return (14);
+	if ((pid = fork()) < 0)
+		return (15);
+	if (pid == 0)
+		_exit(grandchild_checks(old, os));
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return (16);
+	if (WEXITSTATUS(status) != 0)
+		return (WEXITSTATUS(status));
+	if (os->forked(os->cookie) != 0)
+		return (17);
+	if (ktrq_os_pth_destroy(os) != 0)
+		return (18);
+	return (0);
+}
+
+static void
+t_fork(void **state)
+{
+	struct contract *c = *state;
+	struct ktrq_os *os = c->os;
+	pid_t pid;
+	int status;
+
+	assert_int_equal(os->forked(os->cookie), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		alarm(FORK_ALARM_S);	/* a hang fails instead */
+		_exit(child_checks(os));
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status))
+		fail_msg("child killed by signal %d", WTERMSIG(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(os->forked(os->cookie), 0);
+}
+
 #define	PT(f)								\
 	cmocka_unit_test_prestate_setup_teardown(f, contract_setup,	\
 	    contract_teardown, (void *)&pthread_backend)
@@ -225,6 +306,7 @@ main(void)
 		PT(t_foreign_thread),
 		PT(t_two_tables),
 		PT(t_destroy_busy),
+		PT(t_fork),
 	};
 	int failed;
 
