@@ -887,6 +887,7 @@ scn_run(const struct scn_params *sp, const struct sim_params *simp,
 		return (ENOMEM);
 	r->sp = *sp;
 	r->hooks = hooks;
+	r->early_timeouts = simp->timeout_permille != 0;
 	if ((error = ktrq_sim__create(simp, replay, &r->s)) != 0) {
 		free(r);
 		return (error);

@@ -52,6 +52,7 @@ struct scn_run {
 	size_t			 evcap;
 	uint32_t		 cur_tag[SIM_MAXTHREADS + 1];
 
+	int			 early_timeouts; /* the engine ends sleeps early */
 	struct ktrq_stats	 quiet;		/* after every exit */
 	int			 have_quiet;
 	uint8_t			*trace;

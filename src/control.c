@@ -122,6 +122,9 @@ ktrops(struct ktrq *k, const struct ktrop *o, struct ktrq_proc *p)
 		old = ktrop_set(o, p);
 	else if (((p->p_traceflag &= ~o->facs) & KTRFAC_MASK) == 0)
 		old = ktrq__proc_detach(p);
+	/* Posters waiting for objects look again at what they trace. */
+	if (k->k_nbpwait != 0)
+		ktrq__wakeup(k, &k->k_free);
 	KTRQ_UNLOCK(k);
 	if (old != NULL)
 		ktrq_target_rele(old);

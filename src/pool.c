@@ -111,7 +111,9 @@ ktrq__pool_put(struct ktrq *k, struct ktr_request *req)
  * k_bp_ns have passed.  Returns the object, or NULL with *outcome
  * ENOBUFS (timed out: the caller drops the event as exhausted) or ENXIO
  * (tracing of the event's type stopped meanwhile: counted cleared here,
- * and the process's next record carries KTR_DROP).
+ * and the process's next record carries KTR_DROP).  A process moved to
+ * another target meanwhile goes on waiting and captures the new one.
+ * A timeout too large for the clock means no timeout.
  */
 struct ktr_request *
 ktrq__pool_wait(struct ktrq *k, struct ktrq_thread *td, int type,
@@ -120,11 +122,11 @@ ktrq__pool_wait(struct ktrq *k, struct ktrq_thread *td, int type,
 	struct ktrq_proc *p = td->td_proc;
 	struct ktr_request *req;
 	uint64_t now, end;
-	uint64_t gen = p->p_tracegen;
 
 	KTRQ_ASSERT_LOCKED(k);
 	k->k_st.bp_waits++;
-	end = k->k_os->clock_ns(k->k_os->cookie) + k->k_bp_ns;
+	now = k->k_os->clock_ns(k->k_os->cookie);
+	end = k->k_bp_ns > UINT64_MAX - now ? UINT64_MAX : now + k->k_bp_ns;
 	*outcome = ENOBUFS;
 	k->k_nbpwait++;
 	for (;;) {
@@ -134,8 +136,9 @@ ktrq__pool_wait(struct ktrq *k, struct ktrq_thread *td, int type,
 		if (now >= end)
 			break;
 		(void)ktrq__timedsleep(k, &k->k_free, "ktrpool", end - now);
-		if (p->p_tracegen != gen || (p->p_traceflag & (1U << type)) ==
-		    0 || p->p_target == NULL || (p->p_flag & P_EXITING)) {
+		/* Still traced (perhaps to another target): capture then. */
+		if ((p->p_traceflag & (1U << type)) == 0 ||
+		    p->p_target == NULL || (p->p_flag & P_EXITING)) {
 			*outcome = ENXIO;
 			break;
 		}

@@ -148,9 +148,12 @@ fault_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 	}
 	error = ktrq_target_write_done(f->f_inner, part, n, cred, &allow);
 	if (error != 0 && allow == 0) {
-		ktrq__lock(f->f_os, f->f_mtx);
-		f->f_pending = 0;	/* the record is abandoned */
-		ktrq__unlock(f->f_os, f->f_mtx);
+		/* Retried at once when transient: still the same record. */
+		if (error != EINTR && error != EAGAIN && error != EWOULDBLOCK) {
+			ktrq__lock(f->f_os, f->f_mtx);
+			f->f_pending = 0;	/* the record is abandoned */
+			ktrq__unlock(f->f_os, f->f_mtx);
+		}
 		return (error);
 	}
 	ktrq__lock(f->f_os, f->f_mtx);

@@ -220,6 +220,75 @@ t_detach_while_waiting(void **state)
 	assert_true(st.bp_timeouts == 0);
 }
 
+/* A timeout past the clock's end is no timeout (it used to be none). */
+static void
+t_forever(void **state)
+{
+	struct fx *fx = fx_new(state);
+	struct ktrq_stats st;
+	struct poster ps;
+	pthread_t t;
+
+	world(fx, 1, KTRQ_CF_BACKPRESSURE, UINT64_MAX);
+	hold_worker(fx);
+	ps.td = fx->td;
+	ps.n = 1;
+	ps.first = 1;
+	h_spawn(&t, poster_main, &ps);
+	wait_waiters(fx->k, 1);
+	gate_open(fx->g);
+	h_join(t);
+	assert_int_equal(ps.rc[0], 0);
+	assert_int_equal(ktrq_proc_exit(fx->p), 0);
+	st = h_stats(fx->k);
+	assert_true(st.written == 2);
+	assert_true(st.bp_timeouts == 0);
+	assert_true(st.dropped_exhausted == 0);
+}
+
+/*
+ * Moved to another target while it waits: the poster goes on waiting and
+ * its record goes to the new target; a partial CLEAR of another type
+ * changes nothing for it either.
+ */
+static void
+t_retarget_while_waiting(void **state)
+{
+	struct fx *fx = fx_new(state);
+	struct ktrq_target *tb;
+	struct ktrq_thread *root;
+	struct ktrq_stats st;
+	struct poster ps;
+	struct trace tr;
+	pthread_t t;
+
+	world(fx, 1, KTRQ_CF_BACKPRESSURE, LONG_NS);
+	assert_int_equal(ktrq_memtarget_create(fx->w->inner, &tb), 0);
+	root = h_thread(h_proc(fx->k, 1, NULL, 1, "ctl", 0), 99);
+	hold_worker(fx);
+	ps.td = fx->td;
+	ps.n = 1;
+	ps.first = 1;
+	h_spawn(&t, poster_main, &ps);
+	wait_waiters(fx->k, 1);
+	assert_int_equal(ktrq_ktrace(root, NULL, KTROP_CLEAR, KTRFAC_USER,
+	    PID), 0);
+	assert_int_equal(ktrq_ktrace(root, tb, KTROP_SET, KTRFAC_SYSCALL,
+	    PID), 0);
+	gate_open(fx->g);
+	h_join(t);
+	assert_int_equal(ps.rc[0], 0);
+	assert_int_equal(ktrq_proc_exit(fx->p), 0);
+	st = h_stats(fx->k);
+	assert_true(st.written == 2);
+	assert_true(st.dropped_cleared == 0);
+	trace_of(tb, &tr);
+	assert_int_equal(tr.n, 1);
+	assert_true(tr.r[0].u.syscall.args[0] == 1);
+	trace_free(&tr);
+	ktrq_target_rele(tb);
+}
+
 /* Growing the pool hands the waiter an object: the writer never ran. */
 static void
 t_resize_wakes(void **state)
@@ -302,6 +371,9 @@ main(void)
 		cmocka_unit_test_teardown(t_timeout, teardown),
 		cmocka_unit_test_teardown(t_detach_while_waiting, teardown),
 		cmocka_unit_test_teardown(t_resize_wakes, teardown),
+		cmocka_unit_test_teardown(t_forever, teardown),
+		cmocka_unit_test_teardown(t_retarget_while_waiting,
+		    teardown),
 		cmocka_unit_test_teardown(t_tunable, teardown),
 	};
 
