@@ -14,7 +14,10 @@
 # of 100, 1000, ... MAXSEEDS seeds for the first failing seed, and prints
 # whether the mutant was caught and the median number of runs to the
 # first failure (">MAX" when a trial found none).  Exit 0 when every
-# mutant was caught by at least one strategy, 1 otherwise.
+# mutant was caught by at least one strategy, 1 otherwise, 2 when a patch
+# does not apply or a mutant does not build (named on stderr): a stale
+# patch must not pass for a mutant the oracle missed, nor for one it
+# caught.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,6 +38,24 @@ done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- "$top"/sim/zoo/*.patch
 
+# Every patch must apply before any is run, so that CI fails at once.
+for patch in "$@"; do
+	if [ ! -r "$patch" ]; then
+		echo "run-zoo: $patch: cannot read the patch" >&2
+		exit 2
+	fi
+	if ! patch -p1 -s -f --dry-run -d "$top" < "$patch" >/dev/null 2>&1
+	then
+		echo "run-zoo: $patch does not apply to $top (re-create it" \
+		    "against the current sources)" >&2
+		exit 2
+	fi
+	if [ -z "$(sed -n 's/^Scenario: //p' "$patch")" ]; then
+		echo "run-zoo: $patch has no Scenario: line" >&2
+		exit 2
+	fi
+done
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/ktrq-zoo.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 
@@ -44,10 +65,14 @@ build_mutant() {
 	mkdir -p "$dir"
 	(cd "$top" && tar cf - CMakeLists.txt cmake include src sim tools) |
 	    (cd "$dir" && tar xf -)
-	(cd "$dir" && patch -p1 -s < "$patch")
+	(cd "$dir" && patch -p1 -s -f < "$patch") >&2 || return 1
+	# Only the library and the tools: tests/, fuzz/ etc. are not copied.
 	cmake -S "$dir" -B "$dir/b" -DCMAKE_BUILD_TYPE=Release \
-	    -DBUILD_TESTING=OFF -DKTRQ_VALGRIND=OFF >/dev/null
-	cmake --build "$dir/b" -j "$jobs" --target ktrq-sim >/dev/null
+	    -DKTRQ_BUILD_TESTS=OFF -DKTRQ_BUILD_FUZZ=OFF \
+	    -DKTRQ_BUILD_BENCH=OFF -DKTRQ_BUILD_EXAMPLES=OFF \
+	    -DKTRQ_INSTALL=OFF -DKTRQ_VALGRIND=OFF >"$dir/build.log" 2>&1 &&
+	    cmake --build "$dir/b" -j "$jobs" --target ktrq-sim \
+	    >>"$dir/build.log" 2>&1 || { cat "$dir/build.log" >&2; return 1; }
 	echo "$dir/b/bin/ktrq-sim"
 }
 
@@ -90,7 +115,10 @@ status=0
 for patch in "$@"; do
 	name=$(basename "$patch" .patch)
 	scenario=$(sed -n 's/^Scenario: //p' "$patch")
-	sim=$(build_mutant "$patch" "$work/$name")
+	if ! sim=$(build_mutant "$patch" "$work/$name"); then
+		echo "run-zoo: $patch: the mutant does not apply or build" >&2
+		exit 2
+	fi
 	any=0
 	for strategy in random pct none; do
 		caught=0 runs=""
