@@ -117,6 +117,18 @@ poster_main(void *arg)
 	return (NULL);
 }
 
+/* A thread posts `n` events from record 1 on; returns once it waits. */
+static void
+start_waiting(struct fx *fx, struct poster *ps, int n, pthread_t *t)
+{
+
+	ps->td = fx->td;
+	ps->n = n;
+	ps->first = 1;
+	h_spawn(t, poster_main, ps);
+	wait_waiters(fx->k, 1);
+}
+
 /* A flood against a stalled writer loses nothing. */
 static void
 t_no_drops(void **state)
@@ -130,11 +142,7 @@ t_no_drops(void **state)
 
 	world(fx, 2, KTRQ_CF_BACKPRESSURE, LONG_NS);
 	hold_worker(fx);
-	ps.td = fx->td;
-	ps.n = 20;
-	ps.first = 1;
-	h_spawn(&t, poster_main, &ps);
-	wait_waiters(fx->k, 1);
+	start_waiting(fx, &ps, 20, &t);
 	gate_open(fx->g);
 	h_join(t);
 	for (i = 0; i < ps.n; i++)
@@ -202,11 +210,7 @@ t_detach_while_waiting(void **state)
 	world(fx, 1, KTRQ_CF_BACKPRESSURE, LONG_NS);
 	root = h_thread(h_proc(fx->k, 1, NULL, 1, "ctl", 0), 99);
 	hold_worker(fx);
-	ps.td = fx->td;
-	ps.n = 1;
-	ps.first = 1;
-	h_spawn(&t, poster_main, &ps);
-	wait_waiters(fx->k, 1);
+	start_waiting(fx, &ps, 1, &t);
 	assert_int_equal(ktrq_ktrace(root, NULL, KTROP_CLEAR, KTRFAC_ALL,
 	    PID), 0);
 	h_join(t);
@@ -231,11 +235,7 @@ t_forever(void **state)
 
 	world(fx, 1, KTRQ_CF_BACKPRESSURE, UINT64_MAX);
 	hold_worker(fx);
-	ps.td = fx->td;
-	ps.n = 1;
-	ps.first = 1;
-	h_spawn(&t, poster_main, &ps);
-	wait_waiters(fx->k, 1);
+	start_waiting(fx, &ps, 1, &t);
 	gate_open(fx->g);
 	h_join(t);
 	assert_int_equal(ps.rc[0], 0);
@@ -266,11 +266,7 @@ t_retarget_while_waiting(void **state)
 	assert_int_equal(ktrq_memtarget_create(fx->w->inner, &tb), 0);
 	root = h_thread(h_proc(fx->k, 1, NULL, 1, "ctl", 0), 99);
 	hold_worker(fx);
-	ps.td = fx->td;
-	ps.n = 1;
-	ps.first = 1;
-	h_spawn(&t, poster_main, &ps);
-	wait_waiters(fx->k, 1);
+	start_waiting(fx, &ps, 1, &t);
 	assert_int_equal(ktrq_ktrace(root, NULL, KTROP_CLEAR, KTRFAC_USER,
 	    PID), 0);
 	assert_int_equal(ktrq_ktrace(root, tb, KTROP_SET, KTRFAC_SYSCALL,
@@ -300,11 +296,7 @@ t_resize_wakes(void **state)
 
 	world(fx, 1, KTRQ_CF_BACKPRESSURE, LONG_NS);
 	hold_worker(fx);
-	ps.td = fx->td;
-	ps.n = 1;
-	ps.first = 1;
-	h_spawn(&t, poster_main, &ps);
-	wait_waiters(fx->k, 1);
+	start_waiting(fx, &ps, 1, &t);
 	assert_int_equal(ktrq_pool_resize(fx->k, 2, &old), 0);
 	h_join(t);
 	assert_int_equal(ps.rc[0], 0);
