@@ -13,7 +13,8 @@
  *     its batch is dropped, in order.
  *  2. The trace is exactly the successful writes, in order: same pid,
  *     tid, type and flags, and the payload carries the tag of the post
- *     that made it; every thread's tags increase.
+ *     that made it; every thread's tags increase; each record goes to
+ *     the target it was captured for.
  *  3. Nothing lost: every post that passed KTRPOINT is written or counted
  *     dropped, and the statistics agree with the log, kind by kind.
  *  4. KTR_DROP exactly where drops happened: a request captured for a
@@ -50,6 +51,7 @@ struct req {
 	int64_t		 tid;
 	int		 type;
 	int		 sync;
+	int		 tgt;		/* captured for, -1: unknown */
 	size_t		 capture;	/* event index + 1, 0: none */
 	size_t		 take;
 	size_t		 finish;
@@ -74,6 +76,7 @@ struct oracle {
 	int			 ohead;		/* open[ohead] ends next */
 	int			 oended;	/* an end was seen: no begins */
 	int			 ofailed;	/* an end had an error */
+	int			 otwrite;	/* open[] the next TWRITE starts */
 	uint64_t		 posted;
 	uint64_t		 enobufs_posts;
 	uint64_t		 nobufs_pool;
@@ -151,6 +154,7 @@ on_enqueue(struct oracle *o, const struct ev *e)
 	if (q->capture == 0)
 		return (fail(o, "request %" PRIu64 " enqueued without a "
 		    "capture", e->serial));
+	q->tgt = o->r->ev[q->capture - 1].tgt;
 	return (1);
 }
 
@@ -213,7 +217,7 @@ write_close(struct oracle *o)
 {
 
 	if (++o->ohead == o->nopen)
-		o->nopen = o->ohead = o->oended = o->ofailed = 0;
+		o->nopen = o->ohead = o->oended = o->ofailed = o->otwrite = 0;
 }
 
 static int
@@ -326,6 +330,15 @@ on_twrite(struct oracle *o, const struct ev *e)
 	if (t < 0 || t > 1)
 		return (fail(o, "write to unknown target %d", t));
 	o->wtarget = t;
+	/* One record per call of the sim target: the next open one. */
+	if (o->otwrite < o->nopen) {
+		q = req_of(o, o->open[o->otwrite++]);
+		if (q->tgt >= 0 && q->tgt != t)
+			return (fail(o, "request %" PRIu64 " (tag %" PRIu32
+			    ") was captured for target %d and written to "
+			    "target %d", o->open[o->otwrite - 1], q->tag,
+			    q->tgt, t));
+	}
 	if (o->fence_begin[t] == 0)
 		return (1);
 	for (j = o->ohead; j < o->nopen; j++) {

@@ -175,6 +175,8 @@ scn_probe(void *arg, const struct ktrq_probe *pr)
 	e.type = pr->type;
 	e.sync = (uint8_t)pr->sync;
 	e.error = pr->error;
+	e.tgt = pr->target == NULL ? -1 : pr->target == r->tgtid[0] ? 0 :
+	    pr->target == r->tgtid[1] ? 1 : -1;
 	scn__log_event(r, &e);
 	if (r->hooks != NULL && r->hooks->probe != NULL)
 		r->hooks->probe(r->hooks->arg, pr, e.simtid, ktrq_sim__steps(r->s),
@@ -610,6 +612,8 @@ world_targets(struct world *w)
 		if ((error = simtgt_create(r, w->mem, i == 0 &&
 		    (w->def->actors & ACT_WFAULTS), &w->tgt[i])) != 0)
 			return (error);
+		else
+			r->tgtid[i] = w->tgt[i];
 	return (0);
 }
 

@@ -34,6 +34,7 @@ struct ev {
 	int64_t		 tid;
 	int		 type;
 	int		 error;		/* probe error, or post outcome */
+	int		 tgt;		/* probe: its target's index, -1 */
 };
 
 #define	SCN_MAXPID	4096
@@ -59,6 +60,7 @@ struct scn_run {
 	size_t			 trace_len;
 	char			 setup_error[256];
 	struct simtgt		*simtgts[2];	/* unreleased sim targets */
+	const struct ktrq_target *tgtid[2];	/* the world's, by index */
 };
 
 void	scn__log_event(struct scn_run *, const struct ev *);

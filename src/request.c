@@ -199,6 +199,7 @@ ktrq__probe(struct ktrq *k, enum ktrq_probe_kind kind,
 	pr.type = req->kr_type;
 	pr.sync = req->kr_sync;
 	pr.error = error == KTRQ__ECLEARED ? ENXIO : error;
+	pr.target = req->kr_target;
 	k->k_probe(k->k_probe_arg, &pr);
 }
 
@@ -218,6 +219,7 @@ ktrq__probe_proc(struct ktrq *k, enum ktrq_probe_kind kind,
 	pr.type = type;
 	pr.sync = 0;
 	pr.error = error;
+	pr.target = NULL;
 	k->k_probe(k->k_probe_arg, &pr);
 }
 

@@ -143,6 +143,12 @@ struct ktrq_probe {
 	int			 type;		/* with KTR_DROP if marked */
 	int			 sync;		/* written by its poster */
 	int			 error;		/* WRITE_END, DROP, NOBUFS */
+	/*
+	 * The request's target as captured, an identity to compare and
+	 * never to dereference; NULL in the probes about a process
+	 * (NOBUFS, DETACH, a DROP before a request was taken).
+	 */
+	const void		*target;
 };
 
 struct ktrq_config {

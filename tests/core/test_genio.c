@@ -357,6 +357,7 @@ struct enqlog {
 	uint64_t	serial[GO_THREADS][GO_EVENTS];
 	unsigned	n[GO_THREADS];
 	unsigned	bad;
+	const void	*target;	/* every request's, as probed */
 };
 
 static void
@@ -368,7 +369,8 @@ go_probe(void *arg, const struct ktrq_probe *pr)
 	if (pr->kind != KTRQ_PROBE_ENQUEUE)
 		return;
 	t = pr->tid;
-	if (t < 0 || t >= GO_THREADS || el->n[t] >= GO_EVENTS) {
+	if (t < 0 || t >= GO_THREADS || el->n[t] >= GO_EVENTS ||
+	    pr->target != el->target) {
 		el->bad++;
 		return;
 	}
@@ -431,6 +433,7 @@ t_global_order(void **state)
 	cf.probe_arg = &el;
 	k = h_instance_cf(&cf);
 	assert_int_equal(ktrq_memtarget_create(w->inner, &mt), 0);
+	el.target = mt;
 	p = h_proc(k, PID_G, NULL, PID_G, "order", 1000);
 	h_start_init(&start);
 	for (j = 0; j < GO_THREADS; j++) {
