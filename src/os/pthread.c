@@ -137,27 +137,6 @@ held_remove(struct ktrq_os_mtx *m)
 	}
 }
 
-/*
- * Sections under these mutexes are short (a few hundred ns at most: a
- * worker's batch), shorter than a futex sleep and wakeup: where glibc
- * offers it, a waiter spins a little before it sleeps.
- */
-static int
-mtx_init_adaptive(pthread_mutex_t *lock)
-{
-	pthread_mutexattr_t a;
-	int error;
-
-	if (pthread_mutexattr_init(&a) != 0)
-		return (ENOMEM);
-#ifdef PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP
-	(void)pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ADAPTIVE_NP);
-#endif
-	error = pthread_mutex_init(lock, &a);
-	pthread_mutexattr_destroy(&a);
-	return (error);
-}
-
 static int
 pos_mtx_init(void *cookie, struct ktrq_os_mtx **mp, const char *name)
 {
@@ -168,7 +147,7 @@ pos_mtx_init(void *cookie, struct ktrq_os_mtx **mp, const char *name)
 		return (EINVAL);
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return (ENOMEM);
-	if (mtx_init_adaptive(&m->lock) != 0) {
+	if (pthread_mutex_init(&m->lock, NULL) != 0) {
 		free(m);
 		return (ENOMEM);
 	}
