@@ -923,9 +923,9 @@ selfcheck_json(const struct selfcheck *s)
 
 	fputc('{', stdout);
 	json_key(stdout, "command", &first);
-	json_str(stdout, "selfcheck");
+	ktrq_sim__json_str(stdout, "selfcheck");
 	json_key(stdout, "scenario", &first);
-	json_str(stdout, s->sp.scenario);
+	ktrq_sim__json_str(stdout, s->sp.scenario);
 	printf(",\"seed\":%" PRIu64 ",\"strategy\":\"%s\",\"vehicle\":\"%s\","
 	    "\"runs\":[", s->p.seed, report_strategy_name(s->p.strategy),
 	    report_vehicle_name(s->p.vehicle));
@@ -940,17 +940,17 @@ selfcheck_json(const struct selfcheck *s)
 	}
 	printf("],\"deterministic\":%s,\"divergence\":",
 	    s->deterministic ? "true" : "false");
-	json_str(stdout, s->why);
+	ktrq_sim__json_str(stdout, s->why);
 	printf(",\"ok\":%s,\"message\":", ok ? "true" : "false");
-	json_str(stdout, s->o[0].verdict[0] != '\0' ? s->o[0].verdict :
+	ktrq_sim__json_str(stdout, s->o[0].verdict[0] != '\0' ? s->o[0].verdict :
 	    s->o[0].sim.message);
 	if (s->saved) {
 		printf(",\"schedule_file\":");
-		json_str(stdout, s->path);
+		ktrq_sim__json_str(stdout, s->path);
 		snprintf(cmd, sizeof(cmd), "%s replay %s", REPORT_PROG,
 		    s->path);
 		printf(",\"replay\":");
-		json_str(stdout, cmd);
+		ktrq_sim__json_str(stdout, cmd);
 	}
 	printf("}\n");
 }
@@ -1056,9 +1056,9 @@ cmd_list(const struct cli *c)
 			continue;
 		}
 		printf("%s{\"name\":", first ? "" : ",");
-		json_str(stdout, *n);
+		ktrq_sim__json_str(stdout, *n);
 		fputs(",\"description\":", stdout);
-		json_str(stdout, d != NULL ? d : "");
+		ktrq_sim__json_str(stdout, d != NULL ? d : "");
 		fputc('}', stdout);
 		first = 0;
 	}

@@ -89,8 +89,8 @@ struct sim_timeline {
 /* ---- writing events ---- */
 
 /* A JSON string: control bytes and non-ASCII as \u, so it stays valid. */
-static void
-json_str(FILE *f, const char *s)
+void
+ktrq_sim__json_str(FILE *f, const char *s)
 {
 	const unsigned char *p;
 
@@ -156,7 +156,7 @@ ev_head(struct sim_timeline *tl, const char *ph, const char *name, int pid,
 
 	fputs(tl->nev++ != 0 ? ",\n" : "\n", f);
 	fprintf(f, "{\"ph\":\"%s\",\"name\":", ph);
-	json_str(f, name);
+	ktrq_sim__json_str(f, name);
 	fprintf(f, ",\"pid\":%d,\"tid\":%d,\"ts\":%" PRIu64, pid,
 	    pid * 100 + sub, ts);
 }
@@ -177,6 +177,20 @@ mark_track(struct sim_timeline *tl, int pid, int sub)
  * A complete span from sp->start to now; `what` (string) and `nums` (a
  * JSON fragment of numbers) are extra args when not NULL.
  */
+/* The rest of an event's args, and the event's end. */
+static void
+args_tail(FILE *f, const char *what, const char *nums)
+{
+
+	if (what != NULL) {
+		fputs(",\"what\":", f);
+		ktrq_sim__json_str(f, what);
+	}
+	if (nums != NULL)
+		fprintf(f, ",%s", nums);
+	fputs("}}", f);
+}
+
 static void
 emit_span(struct sim_timeline *tl, int pid, int sub, const char *name,
     uint64_t start, uint64_t vstart, const char *what, const char *nums)
@@ -188,13 +202,7 @@ emit_span(struct sim_timeline *tl, int pid, int sub, const char *name,
 	fprintf(f, ",\"dur\":%" PRIu64 ",\"args\":{\"vclock_ns\":%" PRIu64
 	    ",\"vclock_end_ns\":%" PRIu64, tl->step - start, vstart,
 	    tl->vclock);
-	if (what != NULL) {
-		fputs(",\"what\":", f);
-		json_str(f, what);
-	}
-	if (nums != NULL)
-		fprintf(f, ",%s", nums);
-	fputs("}}", f);
+	args_tail(f, what, nums);
 }
 
 static void
@@ -207,13 +215,7 @@ emit_instant(struct sim_timeline *tl, int pid, const char *name,
 	ev_head(tl, "i", name, pid, SUB_EVENTS, tl->step);
 	fprintf(f, ",\"s\":\"t\",\"args\":{\"vclock_ns\":%" PRIu64,
 	    tl->vclock);
-	if (what != NULL) {
-		fputs(",\"what\":", f);
-		json_str(f, what);
-	}
-	if (nums != NULL)
-		fprintf(f, ",%s", nums);
-	fputs("}}", f);
+	args_tail(f, what, nums);
 }
 
 static void
@@ -499,7 +501,7 @@ meta(struct sim_timeline *tl, const char *what, int pid, int sub,
 	fputs(tl->nev++ != 0 ? ",\n" : "\n", f);
 	fprintf(f, "{\"ph\":\"M\",\"name\":\"%s_name\",\"pid\":%d,"
 	    "\"tid\":%d,\"args\":{\"name\":", what, pid, pid * 100 + sub);
-	json_str(f, name);
+	ktrq_sim__json_str(f, name);
 	fprintf(f, "}},\n{\"ph\":\"M\",\"name\":\"%s_sort_index\","
 	    "\"pid\":%d,\"tid\":%d,\"args\":{\"sort_index\":%d}}", what,
 	    pid, pid * 100 + sub, sort);
@@ -543,9 +545,9 @@ finish_file(struct sim_timeline *tl)
 	    "args\"", f);
 	for (i = 0; i < tl->nnotes; i++) {
 		fputc(',', f);
-		json_str(f, tl->notes[i][0]);
+		ktrq_sim__json_str(f, tl->notes[i][0]);
 		fputc(':', f);
-		json_str(f, tl->notes[i][1]);
+		ktrq_sim__json_str(f, tl->notes[i][1]);
 	}
 	fputs("}}\n", f);
 }

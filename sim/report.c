@@ -289,39 +289,6 @@ report_text(FILE *f, const struct run_report *r)
 
 /* ---- JSON ---- */
 
-void
-json_str(FILE *f, const char *s)
-{
-	const unsigned char *p;
-
-	fputc('"', f);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		switch (*p) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		default:
-			/* Control bytes, non-ASCII: \u keeps JSON valid. */
-			if (*p < 0x20 || *p >= 0x7f)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
-	}
-	fputc('"', f);
-}
 
 void
 json_key(FILE *f, const char *key, int *first)
@@ -330,7 +297,7 @@ json_key(FILE *f, const char *key, int *first)
 	if (!*first)
 		fputc(',', f);
 	*first = 0;
-	json_str(f, key);
+	ktrq_sim__json_str(f, key);
 	fputc(':', f);
 }
 
@@ -347,7 +314,7 @@ json_text(FILE *f, const char *key, const char *v, int *first)
 {
 
 	json_key(f, key, first);
-	json_str(f, v);
+	ktrq_sim__json_str(f, v);
 }
 
 static void

@@ -81,8 +81,7 @@ int	report_save_schedule(const struct scn_outcome *, const char *path,
  */
 void	report_take_expect(struct sim_schedule *, struct run_report *r);
 
-/* JSON helpers: a quoted, escaped string; a "key": prefix. */
-void	json_str(FILE *, const char *);
+/* JSON: a "key": prefix (strings: ktrq_sim__json_str). */
 void	json_key(FILE *, const char *key, int *first);
 
 #endif /* !KTRQ_SIM_REPORT_H */

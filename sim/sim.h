@@ -229,6 +229,9 @@ uint64_t ktrq_sim__now(const struct sim *);
  */
 struct sim_timeline;
 
+/* Write `s` as a quoted JSON string (the timeline's, and ktrq-sim's). */
+void	ktrq_sim__json_str(FILE *, const char *);
+
 /* Create `path` and start the file: 0, or an errno with err set. */
 int	ktrq_sim__timeline_open(const char *path, struct sim_timeline **,
 	    char *err, size_t errlen);

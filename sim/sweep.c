@@ -615,16 +615,16 @@ json_fail(const struct agg *a, const struct seed_result *r)
 	json_key(stdout, "seed", &first);
 	printf("%" PRIu64, r->seed);
 	json_key(stdout, "result", &first);
-	json_str(stdout, r->result);
+	ktrq_sim__json_str(stdout, r->result);
 	json_key(stdout, "message", &first);
-	json_str(stdout, r->msg);
+	ktrq_sim__json_str(stdout, r->msg);
 	json_key(stdout, "schedule_file", &first);
 	if (r->sched[0] != '\0')
-		json_str(stdout, r->sched);
+		ktrq_sim__json_str(stdout, r->sched);
 	else
 		fputs("null", stdout);
 	json_key(stdout, "replay", &first);
-	json_str(stdout, cmd);
+	ktrq_sim__json_str(stdout, cmd);
 	fputc('}', stdout);
 }
 
@@ -635,7 +635,7 @@ summary_json(const struct agg *a, const struct totals *t)
 	size_t i;
 
 	printf("{\"command\":\"sweep\",\"scenario\":");
-	json_str(stdout, o->sp.scenario);
+	ktrq_sim__json_str(stdout, o->sp.scenario);
 	printf(",\"first_seed\":%" PRIu64 ",\"last_seed\":%" PRIu64
 	    ",\"shard\":%u,\"shards\":%u,\"jobs\":%u,\"strategy\":\"%s\","
 	    "\"vehicle\":\"%s\",\"runs\":%" PRIu64 ",\"failures\":%zu,"

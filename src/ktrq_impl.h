@@ -226,6 +226,7 @@ int	ktrq__pool_exhausted(struct ktrq *, struct ktrq_proc *, int nomem);
 /* Requests from taking to freeing (request.c). */
 /* Internal outcome: the request's target was detached; never returned. */
 #define	KTRQ__ECLEARED	(-1)
+int	ktrq__traced_locked(const struct ktrq_proc *, int type);
 struct ktr_request *ktrq__getrequest(struct ktrq_thread *, int type,
 	    int nomem, int *outcome);
 int	ktrq__queue_locked(struct ktrq *, struct ktr_request *);

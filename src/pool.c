@@ -137,8 +137,7 @@ ktrq__pool_wait(struct ktrq *k, struct ktrq_thread *td, int type,
 			break;
 		(void)ktrq__timedsleep(k, &k->k_free, "ktrpool", end - now);
 		/* Still traced (perhaps to another target): capture then. */
-		if ((p->p_traceflag & (1U << type)) == 0 ||
-		    p->p_target == NULL || (p->p_flag & P_EXITING)) {
+		if (!ktrq__traced_locked(p, type)) {
 			*outcome = ENXIO;
 			break;
 		}

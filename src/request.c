@@ -52,8 +52,8 @@ request_capture(struct ktrq *k, struct ktrq_thread *td,
 }
 
 /* Locked: would an event of `type` from `p` be recorded? */
-static int
-traced_locked(const struct ktrq_proc *p, int type)
+int
+ktrq__traced_locked(const struct ktrq_proc *p, int type)
 {
 
 	return ((p->p_traceflag & (1U << type)) != 0 && p->p_target != NULL &&
@@ -77,7 +77,7 @@ ktrq__getrequest(struct ktrq_thread *td, int type, int nomem, int *outcome)
 	int warn;
 
 	KTRQ_LOCK(k);
-	if (!traced_locked(p, type)) {
+	if (!ktrq__traced_locked(p, type)) {
 		KTRQ_UNLOCK(k);
 		*outcome = ENOENT;
 		return (NULL);

@@ -22,8 +22,6 @@
  * the next post wakes it.  With batch_max 1 it always sleeps so, as in
  * 2002.  At shutdown it drains the list first.
  */
-#include <errno.h>
-
 #include "ktrq_impl.h"
 
 #define	KTRQ_IDLE_POLLS	2
