@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "bench.h"
-#include "scenario.h"
+#include "run.h"
 #include "sim.h"
 
 #define	MIN_EVENTS	1	/* per poster in the minimal run */

@@ -44,6 +44,12 @@ function(ktrq_library name)
     OUTPUT_NAME ${name} EXPORT_NAME ${L_ALIAS}
     VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR}
     LINK_DEPENDS ${map})
+  if(L_LINK)
+    # Installed side by side: a library finds the ktrq libraries it
+    # needs in its own directory, wherever the prefix was moved (a
+    # program's RUNPATH does not reach its libraries' dependencies).
+    set_target_properties(${name}_shared PROPERTIES INSTALL_RPATH "$ORIGIN")
+  endif()
   target_link_options(${name}_shared PRIVATE "LINKER:--version-script=${map}")
   if(NOT KTRQ_SANITIZE)
     # Every dependency named: a missing one fails here, not in a user's

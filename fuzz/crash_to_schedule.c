@@ -29,7 +29,7 @@
 
 #include "fuzz_util.h"
 #include "order_input.h"
-#include "scenario.h"
+#include "run.h"
 #include "sim.h"
 
 static const char *const status_names[] = { "finished", "deadlock",

@@ -28,7 +28,7 @@
 #include "ktrq/ktrq.h"
 #include "fuzz_util.h"
 #include "order_input.h"
-#include "scenario.h"
+#include "run.h"
 #include "sim.h"
 
 static const char *dir;

@@ -48,7 +48,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "scenario.h"
+#include "run.h"
 #include "sim.h"
 
 #define	ORDER_HDR_LEN		9

@@ -517,3 +517,71 @@ ktrq_sim_mark(const struct ktrq_os *os, const char *what)
 	if ((s = ktrq_sim__of(os)) != NULL && ktrq_sim__self(s) != 0)
 		ktrq_sim__mark(s, what);
 }
+
+uint64_t
+ktrq_sim_choose(const struct ktrq_os *os, uint64_t n, const char *what)
+{
+	struct sim *s;
+
+	if (n <= 1 || (s = ktrq_sim__of(os)) == NULL || ktrq_sim__self(s) == 0)
+		return (0);
+	return (ktrq_sim__choose(s, SIM_CH_WORKLOAD, n, what != NULL ? what :
+	    "choice"));
+}
+
+int
+ktrq_sim_self(const struct ktrq_os *os)
+{
+	struct sim *s;
+
+	return ((s = ktrq_sim__of(os)) != NULL ? ktrq_sim__self(s) : 0);
+}
+
+void
+ktrq_sim_alloc_faults(const struct ktrq_os *os, int on)
+{
+	struct sim *s;
+
+	if ((s = ktrq_sim__of(os)) != NULL)
+		ktrq_sim__arm_faults(s, on != 0);
+}
+
+uint64_t
+ktrq_sim_alloc_live(const struct ktrq_os *os)
+{
+	struct sim *s;
+
+	return ((s = ktrq_sim__of(os)) != NULL ? ktrq_sim__alloc_live(s) : 0);
+}
+
+int
+ktrq_sim_early_timeouts(const struct ktrq_os *os)
+{
+	struct sim *s;
+
+	if ((s = ktrq_sim__of(os)) == NULL)
+		return (0);
+	return (ktrq_sim__params(s)->timeout_permille != 0);
+}
+
+int
+ktrq_sim_check_leaks(const struct ktrq_os *os)
+{
+	struct sim *s;
+
+	if ((s = ktrq_sim__of(os)) == NULL || ktrq_sim__self(s) == 0)
+		return (EINVAL);
+	ktrq_sim__want_leak_check(s);
+	return (0);
+}
+
+int
+ktrq_sim_cleanup(const struct ktrq_os *os, void (*fn)(void *), void *arg)
+{
+	struct sim *s;
+
+	if (fn == NULL || (s = ktrq_sim__of(os)) == NULL ||
+	    ktrq_sim__self(s) == 0)
+		return (EINVAL);
+	return (ktrq_sim__cleanup(s, fn, arg));
+}

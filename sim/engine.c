@@ -27,6 +27,8 @@
 
 #include "sim_impl.h"
 
+static void	run_cleanups(struct sim *);
+
 #define	MTX_MAGIC	0x73696d6dU	/* "simm" */
 
 /* ---- reporting ---- */
@@ -837,6 +839,7 @@ ktrq_sim__destroy(struct sim *s)
 
 	if (s == NULL)
 		return;
+	run_cleanups(s);
 	for (i = 2; i <= s->nthreads; i++)
 		if (s->threads[i]->state == TS_DONE && !s->threads[i]->joined)
 			s->v->reap(s, s->threads[i]);
@@ -916,6 +919,12 @@ ktrq_sim__run(struct sim *s, void (*fn)(void *), void *arg)
 	}
 	s->cur = root;
 	abandon_all(s);
+	if (s->status == SIM_OK && s->leak_check && s->alloc_live != 0) {
+		s->status = SIM_VIOLATION;
+		snprintf(s->message, sizeof(s->message), "leak: %" PRIu64
+		    " bytes allocated through the layer were never freed by "
+		    "the end of the run", s->alloc_live);
+	}
 	return (s->status);
 }
 
@@ -978,6 +987,59 @@ ktrq_sim__arm_faults(struct sim *s, int on)
 {
 
 	s->faults_armed = on;
+}
+
+struct sim_cleanup {
+	struct sim_cleanup	*next;
+	void			(*fn)(void *);
+	void			*arg;
+};
+
+int
+ktrq_sim__cleanup(struct sim *s, void (*fn)(void *), void *arg)
+{
+	struct sim_cleanup *c;
+
+	if ((c = malloc(sizeof(*c))) == NULL)
+		return (ENOMEM);
+	c->fn = fn;
+	c->arg = arg;
+	c->next = s->cleanups;
+	s->cleanups = c;
+	return (0);
+}
+
+static void
+run_cleanups(struct sim *s)
+{
+	struct sim_cleanup *c;
+
+	while ((c = s->cleanups) != NULL) {
+		s->cleanups = c->next;
+		c->fn(c->arg);
+		free(c);
+	}
+}
+
+void
+ktrq_sim__want_leak_check(struct sim *s)
+{
+
+	s->leak_check = 1;
+}
+
+uint64_t
+ktrq_sim__alloc_live(const struct sim *s)
+{
+
+	return (s->alloc_live);
+}
+
+const struct sim_params *
+ktrq_sim__params(const struct sim *s)
+{
+
+	return (&s->p);
 }
 
 uint64_t

@@ -61,9 +61,6 @@ enum sim_choice {
 /* Fault sites, each enabled per run with probability fault_enable. */
 enum ktrq_sim__fault {
 	SIM_FAULT_ALLOC,	/* layer alloc returns NULL */
-	SIM_FAULT_WRITE_ERROR,	/* a sim target write fails */
-	SIM_FAULT_SHORT_WRITE,	/* a sim target write is short */
-	SIM_FAULT_LATENCY,	/* a sim target write takes virtual time */
 	SIM_FAULT_NSITES
 };
 
@@ -171,6 +168,22 @@ void	ktrq_sim__yield(struct sim *);
 
 /* Allow layer alloc faults from now on (after a scenario's set-up). */
 void	ktrq_sim__arm_faults(struct sim *, int on);
+
+/*
+ * fn(arg) when the run is over (at ktrq_sim__destroy, newest first, on
+ * the destroying OS thread), whether or not the body returned.  0 or
+ * ENOMEM.
+ */
+int	ktrq_sim__cleanup(struct sim *, void (*fn)(void *), void *arg);
+/* Bytes allocated through the layer and not freed yet. */
+uint64_t ktrq_sim__alloc_live(const struct sim *);
+/*
+ * Ask for the leak check: a run that ends SIM_OK with layer bytes not
+ * freed becomes SIM_VIOLATION ("leak: ...").  ktrq_sim__run applies it.
+ */
+void	ktrq_sim__want_leak_check(struct sim *);
+/* The parameters of this run. */
+const struct sim_params *ktrq_sim__params(const struct sim *);
 
 /* After the run. */
 struct ktrq_sim__result {

@@ -143,6 +143,8 @@ struct sim {
 	void			*tracer_arg;
 	const void		*chans[256];	/* first-seen order, for reports */
 	int			 nchans;
+	struct sim_cleanup	*cleanups;	/* newest first */
+	int			 leak_check;	/* judged after the run */
 };
 
 uint64_t ktrq_sim__record(struct sim *, enum sim_choice, uint64_t n, uint64_t v,

@@ -201,6 +201,56 @@ int	ktrq_sim_fault(const struct ktrq_os *, const char *name);
 /* A mark on the event log from the running simulated thread. */
 void	ktrq_sim_mark(const struct ktrq_os *, const char *what);
 
+/*
+ * A choice of the workload, in [0, n): recorded in the schedule like
+ * the interleaving, so a replay makes the same choice.  Use it for every
+ * random decision a body makes (sizes, which operation, which thread),
+ * never rand(): the schedule is then all a replay needs.  `what` names
+ * the choice in a diverged replay's message.  0 when n <= 1 (no choice
+ * is recorded) and outside a simulator.
+ */
+uint64_t ktrq_sim_choose(const struct ktrq_os *, uint64_t n,
+	    const char *what);
+
+/* The running simulated thread's id (1 is "main"); 0 outside a run. */
+int	ktrq_sim_self(const struct ktrq_os *);
+
+/*
+ * Layer allocation faults: while on, the layer's alloc fails (returns
+ * NULL) at the fault site "alloc" (fault_enable/fire_permille).  Off at
+ * the start of each run, so set-up cannot fail; turn it on around the
+ * part under test.  A no-op outside a simulator.
+ */
+void	ktrq_sim_alloc_faults(const struct ktrq_os *, int on);
+
+/* Bytes allocated through the layer and not freed yet. */
+uint64_t ktrq_sim_alloc_live(const struct ktrq_os *);
+
+/*
+ * The leak check, for this run: when every thread is done and nothing
+ * else failed, bytes allocated through the layer and never freed fail
+ * the run (an assertion, "leak: N bytes ...").  0, or EINVAL outside a
+ * simulated thread.
+ */
+int	ktrq_sim_check_leaks(const struct ktrq_os *);
+
+/*
+ * 1 when this run may end timed sleeps early (timeout_permille > 0):
+ * a check that a sleep is always woken before its deadline must not
+ * count timeouts then.  0 otherwise and outside a simulator.
+ */
+int	ktrq_sim_early_timeouts(const struct ktrq_os *);
+
+/*
+ * fn(arg) when the run is over, whether or not the body returned (a run
+ * that fails abandons its threads where they stand): the place to free
+ * what the body's threads own.  Called newest first, on the OS thread
+ * that called ktrq_sim_check, before the next run starts.  0, EINVAL
+ * (NULL fn, not a simulated thread) or ENOMEM.
+ */
+int	ktrq_sim_cleanup(const struct ktrq_os *, void (*fn)(void *),
+	    void *arg);
+
 #ifdef __cplusplus
 }
 #endif

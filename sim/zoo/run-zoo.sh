@@ -13,7 +13,10 @@
 # ranges 1..MAXSEEDS, 1000001.., 2000001.., ...), each searching prefixes
 # of 100, 1000, ... MAXSEEDS seeds for the first failing seed, and prints
 # whether the mutant was caught and the median number of runs to the
-# first failure (">MAX" when a trial found none).  Exit 0 when every
+# first failure (">MAX" when a trial found none).  A patch with a line
+# "Workload: N" must also be caught, within N runs of each strategy, by
+# examples/ktrq-workload -- a user's workload on the public harness,
+# built from the same patched copy.  Exit 0 when every
 # mutant was caught by at least one strategy, 1 otherwise, 2 when a patch
 # does not apply or a mutant does not build (named on stderr): a stale
 # patch must not pass for a mutant the oracle missed, nor for one it
@@ -63,16 +66,18 @@ trap 'rm -rf "$work"' EXIT INT TERM
 build_mutant() {
 	patch=$1 dir=$2
 	mkdir -p "$dir"
-	(cd "$top" && tar cf - CMakeLists.txt cmake include src sim tools) |
+	(cd "$top" && tar cf - CMakeLists.txt cmake include src sim tools \
+	    examples) |
 	    (cd "$dir" && tar xf -)
 	(cd "$dir" && patch -p1 -s -f < "$patch") >&2 || return 1
 	# Only the library and the tools: tests/, fuzz/ etc. are not copied.
 	cmake -S "$dir" -B "$dir/b" -DCMAKE_BUILD_TYPE=Release \
 	    -DKTRQ_BUILD_TESTS=OFF -DKTRQ_BUILD_FUZZ=OFF \
-	    -DKTRQ_BUILD_BENCH=OFF -DKTRQ_BUILD_EXAMPLES=OFF \
+	    -DKTRQ_BUILD_BENCH=OFF -DKTRQ_BUILD_EXAMPLES=ON \
 	    -DKTRQ_INSTALL=OFF -DKTRQ_VALGRIND=OFF >"$dir/build.log" 2>&1 &&
 	    cmake --build "$dir/b" -j "$jobs" --target ktrq-sim \
-	    >>"$dir/build.log" 2>&1 || { cat "$dir/build.log" >&2; return 1; }
+	    example_ktrq_workload >>"$dir/build.log" 2>&1 ||
+	    { cat "$dir/build.log" >&2; return 1; }
 	echo "$dir/b/bin/ktrq-sim"
 }
 
@@ -143,6 +148,20 @@ for patch in "$@"; do
 $line"
 	done
 	[ "$any" = 1 ] || status=1
+	wl=$(sed -n 's/^Workload: //p' "$patch")
+	if [ -n "$wl" ]; then
+		for strategy in random pct; do
+			res=$("$(dirname "$sim")/example_ktrq_workload" "$wl" \
+			    "$strategy" 2>/dev/null || true)
+			line="| $name | user workload (examples/ktrq-workload) | $strategy | $res |  |"
+			echo "$line"
+			table="$table
+$line"
+			case $res in
+			"held after"*|"") status=1 ;;
+			esac
+		done
+	fi
 	rm -rf "${work:?}/$name"
 done
 if [ -n "$out" ]; then

@@ -79,6 +79,21 @@ for ex in lost-wakeup:deadlock counter:assertion deadlock:deadlock; do
 	    { cat "$b/check.log" >&2; fail "examples/$dir against the package"; }
 done
 
+# The harness (ktrq::harness): its exports, and a user's ktrq workload
+# built against the package holds on the real core.
+harnso=$(find "$prefix" -name 'libktrq_harness.so.*.*.*' | head -n 1)
+[ -n "$harnso" ] || fail "no libktrq_harness.so.X.Y.Z under $prefix"
+[ -f "$libdir/pkgconfig/ktrq_harness.pc" ] || fail "no ktrq_harness.pc"
+sh "$src/tests/install/check_symbols.sh" "$nm" "$harnso" ktrq_harness_ \
+    "$prefix"/include/ktrq/harness.h
+b=$work/harness-workload
+run cmake -S "$src/examples/ktrq-workload" -B "$b" -DCMAKE_C_COMPILER="$cc" \
+    -DCMAKE_PREFIX_PATH="$prefix"
+run cmake --build "$b"
+"$b/example_ktrq_workload" 50 > "$b/out" 2>&1 ||
+    fail "examples/ktrq-workload against the package: $(cat "$b/out")"
+grep -q '^held after 50 runs' "$b/out" || fail "ktrq-workload: $(cat "$b/out")"
+
 # A bad tunable: a message and exit 1, never a silent empty trace.
 if KTRQ_REQUEST_POOL=abc "$work/cmake-shared/quickstart" "$work/bad.out" \
     > /dev/null 2> "$work/bad.err"; then

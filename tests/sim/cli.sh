@@ -78,6 +78,35 @@ replay() {
 	    die "replay from stdin differs"
 }
 
+# Every workload option of the parameter table reaches the run, its
+# schedule header and its replay; out-of-range values are refused.
+workload_table() {
+	expect_rc 0 "$SIM" run --scenario mixed --seed 4 --batch 1 \
+	    --backpressure --pool 2 --sync 0.3 --schedule-out w.sched
+	grep -q 'batch 1, backpressure 1' out || die "workload line: $(cat out)"
+	want=$(field "trace hash" out)
+	grep -q ' batch=1 bp=1 ' w.sched || die "header lacks batch/bp"
+	grep -q ' pool=2 sync=300 ' w.sched || die "header lacks pool/sync"
+	expect_rc 0 "$SIM" replay w.sched
+	[ "$(field "trace hash" out)" = "$want (matches the recorded run)" ] ||
+	    die "replay of batch/bp differs"
+	expect_rc 2 "$SIM" run --batch 65
+	grep -q -- "--batch: invalid value '65' (0..64)" err || die "$(cat err)"
+	expect_rc 2 "$SIM" run --backpressure=2
+	expect_rc 2 "$SIM" replay w.sched --pool 3
+	grep -q -- "--pool does not apply to 'replay'" err || die "$(cat err)"
+	expect_rc 0 "$SIM" --help
+	grep -q -- '--backpressure \[0|1\]' out || die "help lacks the table"
+}
+
+# A schedule of a user's program (ktrq_sim_check) is named as such.
+foreign_schedule() {
+	printf 'ktrqsim1 program=my-test seed=3 strategy=random depth=3 pct_steps=64 spurious=0 timeout=0 fault_enable=250 fault_fire=250 max_steps=1000000;AAIB\n' >u.sched
+	expect_rc 2 "$SIM" replay u.sched
+	grep -q 'recorded by ktrq_sim_check in program "my-test"' err ||
+	    die "foreign schedule: $(cat err)"
+}
+
 # The decisions do not depend on how threads are carried.
 vehicles() {
 	expect_rc 0 "$SIM" run --seed 5 --vehicle pthread

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "scenario.h"
+#include "run.h"
 
 #define	SWEEP_JOBS_MAX	256
 /* Schedule files a sweep writes unless --max-schedules says otherwise. */

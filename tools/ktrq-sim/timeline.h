@@ -9,7 +9,7 @@
 #ifndef KTRQ_SIM_TIMELINE_H
 #define KTRQ_SIM_TIMELINE_H
 
-#include "scenario.h"
+#include "run.h"
 
 struct timeline;
 

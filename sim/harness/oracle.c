@@ -32,7 +32,7 @@
  *  8. Back-pressure is live: with a timeout no run reaches, no poster
  *     times out and nothing drops for want of an object.
  *
- * A deadlock, a panic or a leak is judged by the caller (scenario.c).
+ * A deadlock or a panic is the engine's to judge; a leak, world.c's.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -41,7 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scn_impl.h"
+#include "harness_impl.h"
 
 enum fate { F_OPEN, F_WRITTEN, F_DROPPED, F_WERROR };
 
@@ -59,15 +59,17 @@ struct req {
 };
 
 struct oracle {
-	const struct scn_run	*r;
+	const struct ktrq_harness	*r;
 	char			*buf;
 	size_t			 len;
 	struct req		*req;		/* by serial, [0] unused */
 	uint64_t		 nreq;
 	uint64_t		*written;	/* serials, in write order */
 	uint64_t		 nwritten;
-	size_t			 last_capture[SIM_MAXTHREADS + 1];
-	unsigned		 pending_drop[SCN_MAXPID];
+	size_t			*last_capture;	/* by simulated thread */
+	unsigned		*pending_drop;	/* by pid */
+	int			 maxpid;
+	int			 maxsimtid;
 	uint64_t		 last_take;
 	uint64_t		 last_wbegin;
 	/* The writes under way: one record, or a batch, oldest first. */
@@ -104,10 +106,10 @@ fail(struct oracle *o, const char *fmt, ...)
 }
 
 static int
-pid_ok(int pid)
+pid_ok(const struct oracle *o, int pid)
 {
 
-	return (pid >= 0 && pid < SCN_MAXPID);
+	return (pid >= 0 && pid <= o->maxpid);
 }
 
 /* ---- pass 1: walk the log in order ---- */
@@ -117,7 +119,7 @@ on_capture(struct oracle *o, const struct ev *e, size_t i)
 {
 	int marked = (e->type & KTR_DROP) != 0;
 
-	if (!pid_ok(e->pid))
+	if (!pid_ok(o, e->pid))
 		return (fail(o, "capture for pid %d out of range", e->pid));
 	if (marked != (o->pending_drop[e->pid] != 0))
 		return (fail(o, "KTR_DROP: event %zu (tag %" PRIu32 ", pid %d) "
@@ -263,7 +265,7 @@ on_drop(struct oracle *o, const struct ev *e, size_t i)
 	struct req *q;
 
 	o->drops++;
-	if (pid_ok(e->pid))
+	if (pid_ok(o, e->pid))
 		o->pending_drop[e->pid]++;	/* marks its next record */
 	if (e->serial == 0)
 		return (1);		/* before it was queued */
@@ -303,14 +305,14 @@ on_probe(struct oracle *o, const struct ev *e, size_t i)
 	case KTRQ_PROBE_DROP:
 		return (on_drop(o, e, i));
 	case KTRQ_PROBE_NOBUFS:
-		if (!pid_ok(e->pid))
+		if (!pid_ok(o, e->pid))
 			return (fail(o, "drop for pid %d", e->pid));
 		o->pending_drop[e->pid]++;
 		o->nobufs_all++;
 		o->nobufs_pool += e->error == 0;
 		return (1);
 	case KTRQ_PROBE_DETACH:
-		if (pid_ok(e->pid))
+		if (pid_ok(o, e->pid))
 			o->pending_drop[e->pid] = 0;
 		return (1);
 	}
@@ -469,7 +471,7 @@ check_exit_drains(struct oracle *o)
 }
 
 long long
-scn__record_tag(int type, const uint8_t *pl, size_t len)
+ktrq_harness__record_tag(int type, const uint8_t *pl, size_t len)
 {
 	struct ktrq_rec_syscall sc;
 	struct ktrq_rec_sysret sr;
@@ -522,7 +524,7 @@ check_record(struct oracle *o, uint64_t idx, const struct ktrq_rec_hdr *h,
 		    " type %#x, but the write log says pid %d tid %" PRId64
 		    " type %#x (tag %" PRIu32 ")", idx, h->pid, h->tid, type,
 		    q->pid, q->tid, q->type, q->tag));
-	tag = scn__record_tag(type & ~KTR_TYPE, pl, (size_t)h->len);
+	tag = ktrq_harness__record_tag(type & ~KTR_TYPE, pl, (size_t)h->len);
 	if (tag != -1 && tag != (long long)q->tag)
 		return (fail(o, "record %" PRIu64 " carries tag %lld where "
 		    "request %" PRIu64 " (tag %" PRIu32 ") was written", idx,
@@ -561,23 +563,26 @@ check_trace(struct oracle *o)
 static int
 check_thread_order(struct oracle *o)
 {
-	uint32_t last[SIM_MAXTHREADS + 2];
 	const struct req *q;
+	uint32_t *last;
 	uint64_t i;
 	uint32_t t;
+	int ok;
 
-	memset(last, 0, sizeof(last));
-	for (i = 0; i < o->nwritten; i++) {
+	if ((last = calloc(o->r->nposters + 1, sizeof(*last))) == NULL)
+		return (fail(o, "oracle out of memory"));
+	for (ok = 1, i = 0; ok && i < o->nwritten; i++) {
 		q = req_of(o, o->written[i]);
-		t = q->tag / 100000;
-		if (t > SIM_MAXTHREADS + 1)
+		t = q->tag / TAG_STRIDE;
+		if (t > o->r->nposters)
 			continue;
 		if (q->tag <= last[t])
-			return (fail(o, "thread order: tag %" PRIu32 " written "
-			    "after tag %" PRIu32, q->tag, last[t]));
+			ok = fail(o, "thread order: tag %" PRIu32 " written "
+			    "after tag %" PRIu32, q->tag, last[t]);
 		last[t] = q->tag;
 	}
-	return (1);
+	free(last);
+	return (ok);
 }
 
 static int
@@ -613,7 +618,7 @@ check_accounting(struct oracle *o)
 	 * wait that ended by its clock was a poster nobody woke -- unless
 	 * the engine was told to end timed sleeps early.
 	 */
-	if (o->r->sp.backpressure && !o->r->early_timeouts &&
+	if ((o->r->o.flags & KTRQ_CF_BACKPRESSURE) && !o->r->early_timeouts &&
 	    (st->bp_timeouts != 0 ||
 	    o->nobufs_pool != 0))
 		return (fail(o, "back-pressure: %" PRIu64 " poster(s) timed "
@@ -629,7 +634,7 @@ check_accounting(struct oracle *o)
 
 /* Is there a warning line after event index `from`? */
 static int
-warned_after(const struct scn_run *r, size_t from)
+warned_after(const struct ktrq_harness *r, size_t from)
 {
 	size_t i;
 
@@ -640,7 +645,7 @@ warned_after(const struct scn_run *r, size_t from)
 }
 
 static int
-pool_drop_after(const struct scn_run *r, size_t from)
+pool_drop_after(const struct ktrq_harness *r, size_t from)
 {
 	size_t i;
 
@@ -654,7 +659,7 @@ pool_drop_after(const struct scn_run *r, size_t from)
 static int
 check_warnings(struct oracle *o)
 {
-	const struct scn_run *r = o->r;
+	const struct ktrq_harness *r = o->r;
 	size_t i, begin;
 
 	if (o->warnings != r->quiet.warnings)
@@ -678,8 +683,22 @@ check_warnings(struct oracle *o)
 	return (1);
 }
 
+/* The largest pid and simulated thread in the log, for the tables. */
+static void
+bounds(struct oracle *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->r->nev; i++) {
+		if (o->r->ev[i].pid > o->maxpid)
+			o->maxpid = o->r->ev[i].pid;
+		if (o->r->ev[i].simtid > o->maxsimtid)
+			o->maxsimtid = o->r->ev[i].simtid;
+	}
+}
+
 int
-scn__oracle(const struct scn_run *r, char *buf, size_t len)
+ktrq_harness__oracle(const struct ktrq_harness *r, char *buf, size_t len)
 {
 	struct oracle o;
 	int ok;
@@ -689,9 +708,14 @@ scn__oracle(const struct scn_run *r, char *buf, size_t len)
 	o.wtarget = -1;
 	o.buf = buf;
 	o.len = len;
+	bounds(&o);
 	o.req = calloc(r->nev + 2, sizeof(*o.req));
 	o.written = calloc(r->nev + 1, sizeof(*o.written));
-	if (o.req == NULL || o.written == NULL)
+	o.last_capture = calloc((size_t)o.maxsimtid + 1,
+	    sizeof(*o.last_capture));
+	o.pending_drop = calloc((size_t)o.maxpid + 1, sizeof(*o.pending_drop));
+	if (o.req == NULL || o.written == NULL || o.last_capture == NULL ||
+	    o.pending_drop == NULL)
 		ok = fail(&o, "oracle out of memory");
 	else
 		ok = walk_log(&o) && check_finished(&o) && check_detach(&o) &&
@@ -700,5 +724,7 @@ scn__oracle(const struct scn_run *r, char *buf, size_t len)
 		    check_warnings(&o);
 	free(o.req);
 	free(o.written);
+	free(o.last_capture);
+	free(o.pending_drop);
 	return (ok);
 }

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "scenario.h"
+#include "run.h"
 
 #define	REPORT_PROG	"ktrq-sim"
 

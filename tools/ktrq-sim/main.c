@@ -55,8 +55,7 @@ enum optid {
 	O_SCENARIO, O_SEED, O_SEEDS, O_JOBS, O_SHARD, O_STOP, O_EXPLAIN,
 	O_SCHED_DIR, O_MAX_SCHED,
 	O_STRATEGY,
-	O_DEPTH, O_PCT_STEPS, O_VEHICLE, O_PROCS, O_THREADS, O_EVENTS, O_POOL,
-	O_SYNC, O_FAULTS, O_GENIO_COPY, O_SPURIOUS, O_TIMEOUTS,
+	O_DEPTH, O_PCT_STEPS, O_VEHICLE, O_SPURIOUS, O_TIMEOUTS,
 	O_FAULT_ENABLE, O_FAULT_FIRE, O_MAX_STEPS, O_TRACE_OUT, O_TIMELINE,
 	O_SCHEDULE_OUT, O_JSON, O_HELP, NOPT
 };
@@ -82,14 +81,7 @@ static const struct optdef {
 	[O_DEPTH] = { "depth", K_NUM, 1, SIM_MAXTHREADS, C_WORK },
 	[O_PCT_STEPS] = { "pct-steps", K_NUM, 0, UINT64_MAX, C_WORK },
 	[O_VEHICLE] = { "vehicle", K_STR, 0, 0, C_WORK | CMD_REPLAY },
-	/* Bounds as scenario.c checks them; procs x threads is its call. */
-	[O_PROCS] = { "procs", K_NUM, 1, 16, C_WORK },
-	[O_THREADS] = { "threads", K_NUM, 1, 8, C_WORK },
-	[O_EVENTS] = { "events", K_NUM, 1, 99999, C_WORK },
-	[O_POOL] = { "pool", K_NUM, 1, KTRQ_POOL_MAX, C_WORK },
-	[O_SYNC] = { "sync", K_RATE, 0, 1000, C_WORK },
-	[O_FAULTS] = { "faults", K_RATE, 0, 1000, C_WORK },
-	[O_GENIO_COPY] = { "genio-copy", K_FLAG, 0, 0, C_WORK },
+	/* The workload's options come from scn_param_table(). */
 	[O_SPURIOUS] = { "spurious", K_RATE, 0, 1000, C_WORK },
 	[O_TIMEOUTS] = { "timeouts", K_RATE, 0, 1000, C_WORK },
 	[O_FAULT_ENABLE] = { "fault-enable", K_RATE, 0, 1000, C_WORK },
@@ -102,6 +94,8 @@ static const struct optdef {
 	[O_HELP] = { "help", K_FLAG, 0, 0, C_ALL },
 };
 
+#define	WPARAMS_MAX	32	/* entries of scn_param_table() */
+
 struct cli {
 	enum cmd	 cmd;
 	const char	*cmdname;
@@ -111,6 +105,8 @@ struct cli {
 	int		 set[NOPT];
 	uint64_t	 num[NOPT];
 	const char	*str[NOPT];
+	int		 wset[WPARAMS_MAX];	/* by scn_param_table() index */
+	long		 wval[WPARAMS_MAX];
 };
 
 /* The output files of run and replay, which may name stdout ("-"). */
@@ -122,6 +118,22 @@ struct outputs {
 	struct timeline	*tl;
 	int		 io_error;
 };
+
+/* The workload's options, from the scenarios' parameter table. */
+static void
+usage_workload(FILE *f)
+{
+	const struct scn_param *t;
+	char opt[40];
+
+	for (t = scn_param_table(); t->name != NULL; t++) {
+		snprintf(opt, sizeof(opt), "--%s %s", t->name, t->permille ? "R" :
+		    t->max == 1 && t->min == 0 ? "[0|1]" : "N");
+		fprintf(f, "  %-19s %s (%ld..%ld%s)\n", opt, t->help,
+		    t->permille ? 0 : t->min, t->permille ? 1 : t->max,
+		    t->permille ? ", a rate" : "");
+	}
+}
 
 static void
 usage(FILE *f)
@@ -154,14 +166,10 @@ usage(FILE *f)
 "  --pct-steps K       pct: estimated run length (default 0: automatic)\n"
 "  --vehicle V         pthread: a real thread per simulated thread, for\n"
 "                      gdb and helgrind (default for run, replay and\n"
-"                      selfcheck); fiber: fast (default for sweep)\n"
-"  --procs N           traced processes\n"
-"  --threads N         posting threads per process\n"
-"  --events N          events per posting thread\n"
-"  --pool N            request pool size\n"
-"  --sync R            share of genio (synchronous) events\n"
-"  --faults R          target write faults when that site is on\n"
-"  --genio-copy        genio copied and posted asynchronously (2004)\n"
+"                      selfcheck); fiber: fast (default for sweep)\n",
+	    f);
+	usage_workload(f);
+	fputs(
 "  --spurious R        spurious wakeup chance per scheduling point\n"
 "  --timeouts R        chance that a pending timeout fires early\n"
 "  --fault-enable R    chance a fault site is on for a run (BUGGIFY)\n"
@@ -336,6 +344,55 @@ store(struct cli *c, int id, const char *arg)
 	return (0);
 }
 
+static int
+wlookup(const char *name, size_t len)
+{
+	const struct scn_param *t = scn_param_table();
+	int i;
+
+	for (i = 0; t[i].name != NULL && i < WPARAMS_MAX; i++)
+		if (strlen(t[i].name) == len &&
+		    strncmp(t[i].name, name, len) == 0)
+			return (i);
+	return (-1);
+}
+
+/*
+ * A workload option (scn_param_table()): a number in its range, a rate
+ * for permille fields, and a switch (0..1) may stand alone for 1.
+ */
+static int
+parse_workload(struct cli *c, int argc, char **argv, int *ip, size_t len)
+{
+	const struct scn_param *t;
+	const char *a = argv[*ip], *eq = strchr(a + 2, '='), *val;
+	uint64_t v;
+	int id;
+
+	if ((id = wlookup(a + 2, len)) < 0)
+		return (bad("unknown option '%s'", a));
+	t = &scn_param_table()[id];
+	if ((c->cmd & C_WORK) == 0)
+		return (bad("--%s does not apply to '%s'", t->name,
+		    c->cmdname));
+	if (eq != NULL)
+		val = eq + 1;
+	else if (t->min == 0 && t->max == 1)
+		val = "1";
+	else if (*ip + 1 < argc)
+		val = argv[++*ip];
+	else
+		return (bad("--%s needs a value", t->name));
+	if (t->permille ? parse_rate(val, &v) != 0 :
+	    parse_u64(val, (uint64_t)t->min, (uint64_t)t->max, &v) != 0)
+		return (bad("--%s: invalid value '%s' (%s%ld..%ld)", t->name,
+		    val, t->permille ? "a fraction 0..1 or permille " : "",
+		    t->min, t->max));
+	c->wset[id] = 1;
+	c->wval[id] = (long)v;
+	return (0);
+}
+
 /* One argument at argv[*ip]; returns 0 or 2. */
 static int
 parse_one(struct cli *c, int argc, char **argv, int *ip)
@@ -353,7 +410,7 @@ parse_one(struct cli *c, int argc, char **argv, int *ip)
 	eq = strchr(a + 2, '=');
 	len = eq != NULL ? (size_t)(eq - (a + 2)) : strlen(a + 2);
 	if ((id = lookup(a + 2, len)) < 0)
-		return (bad("unknown option '%s'", a));
+		return (parse_workload(c, argc, argv, ip, len));
 	if ((defs[id].cmds & c->cmd) == 0)
 		return (bad("--%s does not apply to '%s'", defs[id].name,
 		    c->cmdname));
@@ -481,32 +538,20 @@ set_u(const struct cli *c, int id, unsigned *v)
 		*v = (unsigned)c->num[id];
 }
 
-static void
-set_i(const struct cli *c, int id, int *v)
-{
-
-	if (c->set[id])
-		*v = (int)c->num[id];
-}
-
 static int
 build_params(const struct cli *c, struct scn_params *sp,
     struct sim_params *p)
 {
 	const char *name = c->str[O_SCENARIO];
-	int error;
+	int error, i;
 
 	if (scn_params_init(sp, name) != 0)
 		return (bad("unknown scenario '%s' (see `%s list`)", name,
 		    REPORT_PROG));
-	set_i(c, O_PROCS, &sp->procs);
-	set_i(c, O_THREADS, &sp->threads);
-	set_i(c, O_EVENTS, &sp->events);
-	set_i(c, O_POOL, &sp->pool);
-	set_u(c, O_SYNC, &sp->sync_permille);
-	set_u(c, O_FAULTS, &sp->fault_permille);
-	if (c->set[O_GENIO_COPY])
-		sp->genio_copy = 1;
+	for (i = 0; scn_param_table()[i].name != NULL; i++)
+		if (c->wset[i])
+			(void)scn_param_set(sp, &scn_param_table()[i],
+			    c->wval[i]);
 	ktrq_sim__params_init(p);
 	p->seed = c->set[O_SEED] ? c->num[O_SEED] : 1;
 	if ((error = parse_strategy(c, p)) != 0 ||

@@ -127,10 +127,24 @@ report_rate(char buf[REPORT_RATE_LEN], unsigned permille)
 	return (buf);
 }
 
+/* A workload parameter's value as its option takes it. */
+static const char *
+param_text(char buf[REPORT_RATE_LEN], const struct scn_param *t,
+    const struct scn_params *sp)
+{
+	long v = scn_param_get(sp, t);
+
+	if (t->permille)
+		return (report_rate(buf, (unsigned)v));
+	snprintf(buf, REPORT_RATE_LEN, "%ld", v);
+	return (buf);
+}
+
 void
 report_run_args(char *buf, size_t len, const struct scn_params *sp,
     const struct sim_params *p)
 {
+	const struct scn_param *t;
 	char r[6][REPORT_RATE_LEN];
 	size_t n;
 
@@ -141,13 +155,16 @@ report_run_args(char *buf, size_t len, const struct scn_params *sp,
 		n += (size_t)snprintf(buf + n, len - n, " --depth %d "
 		    "--pct-steps %" PRIu64, p->pct_depth, p->pct_steps);
 	if (n < len)
-		n += (size_t)snprintf(buf + n, len - n, " --vehicle %s "
-		    "--procs %d --threads %d --events %d --pool %d --sync %s "
-		    "--faults %s%s", report_vehicle_name(p->vehicle),
-		    sp->procs, sp->threads, sp->events, sp->pool,
-		    report_rate(r[0], sp->sync_permille),
-		    report_rate(r[1], sp->fault_permille),
-		    sp->genio_copy ? " --genio-copy" : "");
+		n += (size_t)snprintf(buf + n, len - n, " --vehicle %s",
+		    report_vehicle_name(p->vehicle));
+	for (t = scn_param_table(); t->name != NULL && n < len; t++)
+		if (t->min == 0 && t->max == 1)	/* a switch: on or absent */
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+			    scn_param_get(sp, t) ? " --" : "",
+			    scn_param_get(sp, t) ? t->name : "");
+		else
+			n += (size_t)snprintf(buf + n, len - n, " --%s %s",
+			    t->name, param_text(r[0], t, sp));
 	if (n < len)
 		snprintf(buf + n, len - n, " --spurious %s --timeouts %s "
 		    "--fault-enable %s --fault-fire %s --max-steps %" PRIu64,
@@ -179,15 +196,16 @@ text_params(FILE *f, const struct run_report *r)
 {
 	const struct scn_params *sp = r->sp;
 	const struct sim_params *p = r->simp;
+	const struct scn_param *t;
 	char r0[REPORT_RATE_LEN], r1[REPORT_RATE_LEN], r2[REPORT_RATE_LEN],
 	    r3[REPORT_RATE_LEN];
 
 	fprintf(f, "scenario:      %s\n", sp->scenario);
-	fprintf(f, "workload:      procs %d, threads %d, events %d, pool %d, "
-	    "sync %s, faults %s, genio-copy %s\n", sp->procs, sp->threads,
-	    sp->events, sp->pool, report_rate(r0, sp->sync_permille),
-	    report_rate(r1, sp->fault_permille),
-	    sp->genio_copy ? "on" : "off");
+	fprintf(f, "workload:     ");
+	for (t = scn_param_table(); t->name != NULL; t++)
+		fprintf(f, "%s %s %s", t == scn_param_table() ? "" : ",",
+		    t->name, param_text(r0, t, sp));
+	fputc('\n', f);
 	fprintf(f, "seed:          %" PRIu64 "\n", p->seed);
 	fprintf(f, "strategy:      %s", report_strategy_name(p->strategy));
 	if (p->strategy == SIM_STRAT_PCT) {
@@ -326,6 +344,32 @@ json_hex(FILE *f, const char *key, uint64_t v, int *first)
 	json_text(f, key, buf, first);
 }
 
+/*
+ * The workload: each parameter under its header key, rates as
+ * KEY_permille (the JSON spelling since the first version), switches as
+ * booleans; "copy" keeps its first name, genio_copy.
+ */
+static void
+json_workload(FILE *f, const struct scn_params *sp, int *first)
+{
+	const struct scn_param *t;
+	char key[64];
+	long v;
+
+	for (t = scn_param_table(); t->name != NULL; t++) {
+		v = scn_param_get(sp, t);
+		if (t->permille) {
+			snprintf(key, sizeof(key), "%s_permille", t->key);
+			json_u64(f, key, (uint64_t)v, first);
+		} else if (t->min == 0 && t->max == 1) {
+			json_key(f, strcmp(t->key, "copy") == 0 ? "genio_copy" :
+			    t->key, first);
+			fputs(v ? "true" : "false", f);
+		} else
+			json_u64(f, t->key, (uint64_t)v, first);
+	}
+}
+
 static void
 json_params(FILE *f, const struct run_report *r, int *first)
 {
@@ -338,14 +382,7 @@ json_params(FILE *f, const struct run_report *r, int *first)
 	json_u64(f, "pct_depth", (uint64_t)p->pct_depth, first);
 	json_u64(f, "pct_steps", p->pct_steps, first);
 	json_text(f, "vehicle", report_vehicle_name(p->vehicle), first);
-	json_u64(f, "procs", (uint64_t)sp->procs, first);
-	json_u64(f, "threads", (uint64_t)sp->threads, first);
-	json_u64(f, "events", (uint64_t)sp->events, first);
-	json_u64(f, "pool", (uint64_t)sp->pool, first);
-	json_u64(f, "sync_permille", sp->sync_permille, first);
-	json_u64(f, "faults_permille", sp->fault_permille, first);
-	json_key(f, "genio_copy", first);
-	fputs(sp->genio_copy ? "true" : "false", f);
+	json_workload(f, sp, first);
 	json_u64(f, "spurious_permille", p->spurious_permille, first);
 	json_u64(f, "timeouts_permille", p->timeout_permille, first);
 	json_u64(f, "fault_enable_permille", p->fault_enable_permille, first);

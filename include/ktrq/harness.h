@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * ktrq/harness.h: libktrq's own world and oracle, for your workload.
+ *
+ * Inside a ktrq_sim_check() body, ktrq_harness_create() builds a libktrq
+ * instance on the simulated layer with one or two in-memory "sim
+ * targets" (they fail, shorten and slow writes at named fault sites) and
+ * a root controller process, and from then on logs, in the one order the
+ * simulated threads produced them, everything the core reports (its
+ * probes and warnings) and everything the workload does through the
+ * calls below.  ktrq_harness_finish() exits every process, destroys the
+ * instance and judges the log and the trace bytes by every invariant the
+ * built-in scenarios are judged by (docs/sim.md, "The oracle"): FIFO
+ * order and one writer, per-thread order, every event written or counted
+ * dropped, KTR_DROP exactly where events were lost, detach and exit
+ * semantics, the pool whole at the end, the warning rule, back-pressure
+ * liveness.  A broken invariant fails the run with its message, so
+ * ktrq_sim_check prints the line that replays it.
+ *
+ *	static void
+ *	body(const struct ktrq_os *os, void *arg)
+ *	{
+ *		struct ktrq_harness *h;
+ *		struct ktrq_proc *p;
+ *		struct ktrq_thread *td;
+ *
+ *		if (ktrq_harness_create(os, NULL, &h) != 0 ||
+ *		    ktrq_harness_proc(h, 100, 0, &p) != 0 ||
+ *		    ktrq_harness_thread(h, p, &td) != 0)
+ *			ktrq_sim_fail(os, "set-up failed");
+ *		... threads that call ktrq_harness_post(h, td, 0) ...
+ *		ktrq_harness_finish(h);
+ *	}
+ *
+ * The oracle sees what goes through the harness.  Post events with
+ * ktrq_harness_post() (it tags each one so that every record in the
+ * trace can be tied to the post that made it), and resize, fork, exit
+ * and ktrace(2) through their ktrq_harness_ twins; the instance itself
+ * (ktrq_harness_ktrq) may be used for anything else (statistics, exec,
+ * tunables).  Library: ktrq::harness (pkg-config ktrq_harness), over
+ * ktrq::ktrq and ktrq::sim.
+ *
+ * The harness also turns on the engine's leak check for the run
+ * (ktrq_sim_check_leaks): what the core allocates through the layer
+ * must all be freed by the run's end.
+ *
+ * Concurrency: a harness belongs to one run, made and finished by the
+ * same simulated thread; the calls may come from any simulated thread of that
+ * run (only one runs at a time, so they need no lock of their own).  A
+ * run that fails before ktrq_harness_finish abandons its harness; the
+ * simulator frees it when the run is over (ktrq_sim_cleanup).
+ */
+#ifndef KTRQ_HARNESS_H
+#define KTRQ_HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ktrq/ktrq.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ktrq_harness;
+
+/* Bounds of what one harness can tell apart in its tags and log. */
+#define	KTRQ_HARNESS_THREADS	40000	/* ktrq_harness_thread() calls */
+#define	KTRQ_HARNESS_POSTS	99999	/* ktrq_harness_post() per thread */
+#define	KTRQ_HARNESS_PID_MAX	1000000	/* pids of ktrq_harness_proc/fork */
+
+/*
+ * Options; ktrq_harness_opts_init() sets the defaults given after each
+ * field.  Fields added later get a default there, so always call it.
+ */
+struct ktrq_harness_opts {
+	int		 pool;		/* 4: request pool size, 1..KTRQ_POOL_MAX */
+	/*
+	 * 0: KTRQ_CF_GENIO_COPY and KTRQ_CF_BACKPRESSURE only.  Under
+	 * back-pressure the harness sets a timeout no run reaches, so a
+	 * poster still waiting at the end was never woken: the oracle
+	 * says so, unless the run ends sleeps early (timeout_permille).
+	 */
+	unsigned	 flags;
+	int		 batch_max;	/* 0: ktrq_config.batch_max */
+	int		 targets;	/* 1: sim targets, 1 or 2 */
+	/* 0: share of writes to target 0 that fail with EIO (permille). */
+	unsigned	 fault_permille;
+	/* 200: share of genio in ktrq_harness_post(h, td, 0) (permille). */
+	unsigned	 sync_permille;
+	/*
+	 * Observer of the core's probes, NULL: none; called on the
+	 * simulated thread `tid` that hit the probe, after the log.
+	 */
+	void		(*probe)(void *arg, const struct ktrq_probe *, int tid);
+	void		*probe_arg;
+};
+
+/* The defaults above.  0, or EINVAL for NULL. */
+int	ktrq_harness_opts_init(struct ktrq_harness_opts *);
+
+/*
+ * Make the world on `os` (a simulator's table, from a ktrq_sim_check
+ * body) with `opts` (NULL: the defaults).  Returns 0, EINVAL (NULL os
+ * or hp, an option out of range, or `os` not a simulator's), ENOMEM, or
+ * the error of creating the instance or its targets.
+ */
+int	ktrq_harness_create(const struct ktrq_os *os,
+	    const struct ktrq_harness_opts *opts, struct ktrq_harness **hp);
+
+/* The instance, targets (0 or 1; NULL past the last) and controller. */
+struct ktrq *ktrq_harness_ktrq(const struct ktrq_harness *);
+struct ktrq_target *ktrq_harness_target(const struct ktrq_harness *,
+	    int index);
+/* A root thread (pid 1, comm "ktrace") for ktrq_harness_ktrace. */
+struct ktrq_thread *ktrq_harness_controller(const struct ktrq_harness *);
+
+/*
+ * A user-owned process `pid` (uid and gid 1000) in group `pgid` (0: its
+ * own pid), traced by the controller to target pid % targets with
+ * KTRFAC_ALL | KTRFAC_INHERIT.  0, EINVAL (pid outside 2 ..
+ * KTRQ_HARNESS_PID_MAX, or a negative pgid), EEXIST, ENOMEM.
+ */
+int	ktrq_harness_proc(struct ktrq_harness *, int pid, int pgid,
+	    struct ktrq_proc **pp);
+
+/*
+ * A thread of `p` that posts through ktrq_harness_post; the harness
+ * picks its tid.  0, EINVAL, ENOSPC (KTRQ_HARNESS_THREADS made), ENOMEM.
+ */
+int	ktrq_harness_thread(struct ktrq_harness *, struct ktrq_proc *p,
+	    struct ktrq_thread **tdp);
+
+/*
+ * Post one tagged event from `td` (a ktrq_harness_thread) of `type`:
+ * KTR_SYSCALL, KTR_SYSRET, KTR_NAMEI, KTR_GENIO, KTR_PSIG, KTR_CSW or
+ * KTR_USER, or 0 for a seeded mix (sync_permille genio, the rest
+ * chosen through ktrq_sim_choose).  Returns the event point's outcome
+ * (ktrq/ktrq.h, "Event points"); EINVAL for a thread the harness did not
+ * make or an unknown type, ENOSPC past KTRQ_HARNESS_POSTS (nothing
+ * posted either way).
+ */
+int	ktrq_harness_post(struct ktrq_harness *, struct ktrq_thread *td,
+	    int type);
+
+/* ktrq_pool_resize, ktrq_proc_fork, ktrq_proc_exit and ktrq_ktrace,
+   logged for the oracle; same arguments and results. */
+int	ktrq_harness_resize(struct ktrq_harness *, int size, int *oldp);
+int	ktrq_harness_fork(struct ktrq_harness *, struct ktrq_proc *parent,
+	    int pid, struct ktrq_proc **childp);
+int	ktrq_harness_exit(struct ktrq_harness *, struct ktrq_proc *p);
+int	ktrq_harness_ktrace(struct ktrq_harness *, struct ktrq_thread *td,
+	    struct ktrq_target *t, int ops, int facs, int pid);
+
+/* What ktrq_harness_end found. */
+struct ktrq_harness_result {
+	int		 ok;		/* every invariant held */
+	char		 verdict[2048];	/* the first broken one, "" if ok */
+	struct ktrq_stats stats;	/* after every exit, before destroy */
+	uint64_t	 records;	/* whole records in the trace */
+	uint8_t		*trace;		/* the ktrace.out bytes, malloc'ed */
+	size_t		 trace_len;
+};
+
+/*
+ * Exit every process not yet exited (in the order they were made, the
+ * controller last), destroy the instance, judge, free the harness.
+ * Returns 0 with *res filled (free it with ktrq_harness_result_fini), or
+ * EINVAL for NULL arguments.
+ */
+int	ktrq_harness_end(struct ktrq_harness *, struct ktrq_harness_result *res);
+void	ktrq_harness_result_fini(struct ktrq_harness_result *);
+
+/* ktrq_harness_end, then fail the run with the verdict if one broke. */
+void	ktrq_harness_finish(struct ktrq_harness *);
+
+/*
+ * The log so far, one line per event (for a report of a failed run):
+ * malloc'ed text (the caller frees it), NULL when out of memory.  The
+ * log lives until the run is over, so it can be read after
+ * ktrq_harness_end as well, from the run's simulated threads.
+ */
+char	*ktrq_harness_events(const struct ktrq_harness *);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* !KTRQ_HARNESS_H */

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * What the workload does, logged for the oracle: tagged posts, and the
+ * actions whose effect the oracle must place in the order (resizes,
+ * exits, CLEARFILE).
+ *
+ * Every event a harness thread posts carries its tag (poster index *
+ * TAG_STRIDE + sequence number) in its payload -- in the first syscall
+ * argument, the return value, the path, the signal number, the text --
+ * so the oracle can tie each record in the trace to the post that made
+ * it.  Only KTR_CSW has no room for one.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness_impl.h"
+
+static struct hposter *
+poster_of(struct ktrq_harness *h, const struct ktrq_thread *td, size_t *ip)
+{
+	size_t i;
+
+	for (i = h->nposters; i >= 1; i--)
+		if (h->posters[i].td == td) {
+			*ip = i;
+			return (&h->posters[i]);
+		}
+	return (NULL);
+}
+
+static int
+post_genio(struct ktrq_harness *h, struct ktrq_thread *td, uint32_t tag)
+{
+	uint8_t buf[64];
+	size_t len, n;
+
+	n = (size_t)snprintf((char *)buf, sizeof(buf), "g%" PRIu32 ":", tag);
+	len = n + ktrq_sim_choose(h->os, 40, "genio length");
+	memset(buf + n, '.', len - n);
+	return (ktrq_genio(td, 1, 1, buf, len));
+}
+
+static int
+post_user(struct ktrq_harness *h, struct ktrq_thread *td, uint32_t tag)
+{
+	uint8_t buf[256];
+	size_t len, n;
+
+	/* Sometimes past the inline payload: the allocating path. */
+	len = ktrq_sim_choose(h->os, 1000, "big utrace") < 250 ? 200 : 16;
+	memset(buf, 'u', len);
+	n = (size_t)snprintf((char *)buf, sizeof(buf), "u%" PRIu32 ":", tag);
+	buf[n] = '.';
+	return (ktrq_utrace(td, buf, len));
+}
+
+static int
+post_type(struct ktrq_harness *h, struct ktrq_thread *td, int type,
+    uint32_t tag)
+{
+	uint64_t args[4] = { tag, 0x1000, 0x1000, 0x1000 };
+	uint32_t mask[4] = { tag, 0, 0, 0 };
+	char path[32];
+	int narg;
+
+	switch (type) {
+	case KTR_SYSCALL:
+		narg = 1 + (int)ktrq_sim_choose(h->os, 4, "narg");
+		return (ktrq_syscall(td, 4, narg, args));
+	case KTR_SYSRET:
+		return (ktrq_sysret(td, 4, 0, (int64_t)tag));
+	case KTR_NAMEI:
+		snprintf(path, sizeof(path), "/t/%" PRIu32, tag);
+		return (ktrq_namei(td, path));
+	case KTR_GENIO:
+		return (post_genio(h, td, tag));
+	case KTR_PSIG:
+		return (ktrq_psig(td, 2, 0, (int)tag, mask));
+	case KTR_CSW:
+		return (ktrq_csw(td, 1, 0));
+	default:
+		return (post_user(h, td, tag));
+	}
+}
+
+/* The seeded mix of ktrq_harness_post(h, td, 0). */
+static int
+mix_type(struct ktrq_harness *h)
+{
+	static const int kinds[] = { KTR_SYSCALL, KTR_SYSRET, KTR_NAMEI,
+	    KTR_PSIG, KTR_CSW, KTR_USER };
+
+	if (ktrq_sim_choose(h->os, 1000, "genio?") < h->o.sync_permille)
+		return (KTR_GENIO);
+	return (kinds[ktrq_sim_choose(h->os, 6, "event kind")]);
+}
+
+static int
+type_known(int type)
+{
+
+	return (type == 0 || type == KTR_SYSCALL || type == KTR_SYSRET ||
+	    type == KTR_NAMEI || type == KTR_GENIO || type == KTR_PSIG ||
+	    type == KTR_CSW || type == KTR_USER);
+}
+
+int
+ktrq_harness_post(struct ktrq_harness *h, struct ktrq_thread *td, int type)
+{
+	struct hposter *po;
+	struct ev e;
+	uint32_t tag;
+	size_t i;
+	int outcome;
+
+	if (h == NULL || h->ended || !type_known(type) ||
+	    (po = poster_of(h, td, &i)) == NULL)
+		return (EINVAL);
+	if (po->seq >= KTRQ_HARNESS_POSTS)
+		return (ENOSPC);
+	tag = (uint32_t)(i * TAG_STRIDE + ++po->seq);
+	if (type == 0)
+		type = mix_type(h);
+	ktrq_harness__set_tag(h, tag);
+	outcome = post_type(h, td, type, tag);
+	ktrq_harness__set_tag(h, 0);
+	memset(&e, 0, sizeof(e));
+	e.kind = EV_POST;
+	e.simtid = ktrq_sim_self(h->os);
+	e.tag = tag;
+	e.pid = po->pid;
+	e.tid = TID_BASE + (int64_t)i;
+	e.type = type;
+	e.sync = type == KTR_GENIO && !(h->o.flags & KTRQ_CF_GENIO_COPY);
+	e.error = outcome;
+	ktrq_harness__log(h, &e);
+	return (outcome);
+}
+
+int
+ktrq_harness_resize(struct ktrq_harness *h, int size, int *oldp)
+{
+	int error;
+
+	if (h == NULL || h->ended)
+		return (EINVAL);
+	ktrq_harness__log_simple(h, EV_RESIZE_BEGIN, 0, size);
+	error = ktrq_pool_resize(h->k, size, oldp);
+	ktrq_harness__log_simple(h, EV_RESIZE_END, 0, size);
+	return (error);
+}
+
+int
+ktrq_harness_fork(struct ktrq_harness *h, struct ktrq_proc *parent, int pid,
+    struct ktrq_proc **childp)
+{
+	struct ktrq_proc *c;
+	int error;
+
+	if (h == NULL || h->ended || childp == NULL || pid < 2 ||
+	    pid > KTRQ_HARNESS_PID_MAX)
+		return (EINVAL);
+	if ((error = ktrq_proc_fork(parent, pid, &c)) != 0)
+		return (error);
+	if (ktrq_harness__grow(&h->procs, &h->procap, h->nprocs + 1,
+	    sizeof(*h->procs)) != 0) {
+		(void)ktrq_proc_exit(c);
+		return (ENOMEM);
+	}
+	h->procs[h->nprocs++] = c;
+	*childp = c;
+	return (0);
+}
+
+int
+ktrq_harness_exit(struct ktrq_harness *h, struct ktrq_proc *p)
+{
+	size_t i;
+	int error, pid;
+
+	if (h == NULL || p == NULL)
+		return (EINVAL);
+	for (i = 0; i < h->nprocs && h->procs[i] != p; i++)
+		continue;
+	if (i == h->nprocs)
+		return (EINVAL);
+	pid = ktrq_proc_pid(p);
+	h->procs[i] = NULL;
+	error = ktrq_proc_exit(p);
+	ktrq_harness__log_simple(h, EV_EXIT_END, pid, 0);
+	return (error);
+}
+
+static int
+target_index(const struct ktrq_harness *h, const struct ktrq_target *t)
+{
+	int i;
+
+	for (i = 0; i < h->ntgt; i++)
+		if (t == h->tgt[i])
+			return (i);
+	return (-1);
+}
+
+int
+ktrq_harness_ktrace(struct ktrq_harness *h, struct ktrq_thread *td,
+    struct ktrq_target *t, int ops, int facs, int pid)
+{
+	int error, ti;
+
+	if (h == NULL || h->ended)
+		return (EINVAL);
+	if (KTROP(ops) != KTROP_CLEARFILE)
+		return (ktrq_ktrace(td, t, ops, facs, pid));
+	ti = target_index(h, t);
+	ktrq_harness__log_simple(h, EV_CLEARFILE_BEGIN, 0, ti);
+	error = ktrq_ktrace(td, t, ops, facs, pid);
+	ktrq_harness__log_simple(h, EV_CLEARFILE_END, 0, ti);
+	return (error);
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The harness's insides, shared by its files: the world of one run (an
+ * instance, its targets and processes) and the one totally ordered log
+ * of events -- the core's probes, the workload's posts and actions, the
+ * log lines -- that the oracle judges.  Only one simulated thread runs
+ * at a time, so appending to the log and growing the tables need no
+ * lock.  Memory is the host's (malloc), not the layer's: the layer's is
+ * what the leak check counts.
+ */
+#ifndef KTRQ_HARNESS_IMPL_H
+#define KTRQ_HARNESS_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ktrq/harness.h"
+#include "ktrq/ktrq.h"
+#include "ktrq/sim.h"
+
+enum ev_kind {
+	EV_PROBE,		/* a ktrq_probe */
+	EV_POST,		/* an event point returned `error` */
+	EV_RESIZE_BEGIN,
+	EV_RESIZE_END,
+	EV_WARN,		/* "Out of ktrace request objects." */
+	EV_WRITEFAIL,		/* "ktrace write failed, ..." */
+	EV_EXIT_END,		/* ktrq_proc_exit(pid) returned */
+	EV_TWRITE,		/* a record starts into target `error` */
+	EV_CLEARFILE_BEGIN,	/* CLEARFILE of target `error` called */
+	EV_CLEARFILE_END	/* ... and returned */
+};
+
+struct ev {
+	uint8_t		 kind;		/* enum ev_kind */
+	uint8_t		 probe;		/* enum ktrq_probe_kind */
+	uint8_t		 sync;
+	int		 simtid;	/* who produced it */
+	uint32_t	 tag;		/* the poster's current event tag */
+	uint64_t	 serial;
+	int		 pid;
+	int64_t		 tid;
+	int		 type;
+	int		 error;		/* probe error, or post outcome */
+	int		 tgt;		/* probe: its target's index, -1 */
+};
+
+/* A tag is poster index * TAG_STRIDE + the poster's sequence number. */
+#define	TAG_STRIDE	100000
+#define	TID_BASE	100000		/* tid of poster i: TID_BASE + i */
+#define	PID_CTL		1
+/* Back-pressure timeout: far past any run's end. */
+#define	BP_FOREVER_NS	(1ULL << 62)
+
+struct simtgt;
+
+struct hposter {
+	struct ktrq_thread	*td;
+	int			 pid;
+	uint32_t		 seq;		/* posts so far */
+};
+
+struct ktrq_harness {
+	const struct ktrq_os	*os;
+	struct ktrq_harness_opts o;
+	struct ktrq		*k;
+	int			 ended;
+	int			 early_timeouts; /* sleeps may end early */
+
+	struct ev		*ev;
+	size_t			 nev;
+	size_t			 evcap;
+	uint32_t		*cur_tag;	/* by simulated thread id */
+	size_t			 ncur_tag;
+
+	struct ktrq_target	*mem;		/* the stream both share */
+	struct ktrq_target	*tgt[2];
+	struct simtgt		*simtgts[2];	/* unreleased sim targets */
+	int			 ntgt;
+	struct ktrq_proc	*ctl;
+	struct ktrq_thread	*ctltd;
+	struct ktrq_proc	**procs;	/* made, in order; NULL: exited */
+	size_t			 nprocs;
+	size_t			 procap;
+	struct hposter		*posters;	/* [0] unused */
+	size_t			 nposters;
+	size_t			 postcap;
+
+	struct ktrq_stats	 quiet;		/* after every exit */
+	int			 have_quiet;
+	uint8_t			*trace;
+	size_t			 trace_len;
+};
+
+/* log.c */
+void	ktrq_harness__log(struct ktrq_harness *, const struct ev *);
+void	ktrq_harness__log_simple(struct ktrq_harness *, enum ev_kind, int pid,
+	    int error);
+void	ktrq_harness__set_tag(struct ktrq_harness *, uint32_t tag);
+void	ktrq_harness__probe(void *arg, const struct ktrq_probe *);
+void	ktrq_harness__logline(void *arg, int level, const char *msg);
+/* Grow *p (of *cap elements of `size`) to hold n; 0 or ENOMEM. */
+int	ktrq_harness__grow(void *p, size_t *cap, size_t n, size_t size);
+
+/* simtgt.c */
+int	ktrq_harness__simtgt_create(struct ktrq_harness *, int index,
+	    int faulty, struct ktrq_target **tp);
+void	ktrq_harness__simtgt_forget(struct simtgt *);
+
+/* oracle.c: 1 when every invariant held; else 0 and the first failure. */
+int	ktrq_harness__oracle(const struct ktrq_harness *, char *buf,
+	    size_t len);
+/* The tag carried by a decoded record's payload, or -1 (CSW: none). */
+long long ktrq_harness__record_tag(int type, const uint8_t *payload,
+	    size_t len);
+
+#endif /* !KTRQ_HARNESS_IMPL_H */

@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Named scenarios: the real core, driven under the simulator by traced
+ * threads posting a seeded mix of events while other actors resize the
+ * pool, change tracing, fork and exit processes, or make writes fail.
+ * Written on the public harness and engine only (tests/sim checks the
+ * includes), so every scenario is also an example of a user workload.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ktrq/harness.h"
+#include "ktrq/ktrq.h"
+#include "ktrq/sim.h"
+#include "scenario.h"
+
+#define	ACT_RESIZE	0x01
+#define	ACT_CONTROL	0x02
+#define	ACT_FORK	0x04
+#define	ACT_WFAULTS	0x08	/* write errors on the first target */
+#define	ACT_TWOTARGETS	0x10
+#define	ACT_EXEC	0x20	/* control may exec set-id images */
+
+#define	PID_BASE	100
+#define	PID_CHILD	1000
+
+#define	F(field)	offsetof(struct scn_params, field)
+
+static const struct scn_param params[] = {
+	{ "procs", "procs", F(procs), 0, 1, SCN_PROCS_MAX, 0,
+	    "traced processes" },
+	{ "threads", "threads", F(threads), 0, 1, SCN_THREADS_MAX, 0,
+	    "posting threads per process" },
+	{ "events", "events", F(events), 0, 1, SCN_EVENTS_MAX, 0,
+	    "events per posting thread" },
+	{ "pool", "pool", F(pool), 0, 1, KTRQ_POOL_MAX, 0,
+	    "request pool size" },
+	{ "sync", "sync", F(sync_permille), 1, 0, 1000, 1,
+	    "share of synchronous genio posts" },
+	{ "faults", "faults", F(fault_permille), 1, 0, 1000, 1,
+	    "share of failing writes, where the scenario has write errors" },
+	{ "genio-copy", "copy", F(genio_copy), 0, 0, 1, 0,
+	    "1: genio copies its data (KTRQ_CF_GENIO_COPY)" },
+	{ "batch", "batch", F(batch_max), 0, 0, KTRQ_BATCH_MAX, 0,
+	    "records per write (0: the default batch, 1: the 2002 writer)" },
+	{ "backpressure", "bp", F(backpressure), 0, 0, 1, 0,
+	    "1: posters wait for request objects (KTRQ_CF_BACKPRESSURE)" },
+	{ NULL, NULL, 0, 0, 0, 0, 0, NULL }
+};
+
+struct scenario_def {
+	const char		*name;
+	const char		*desc;
+	struct scn_params	 dflt;
+	unsigned		 actors;
+	int			 nresize;	/* resizes by the resizer */
+	int			 nctl;		/* control operations */
+	int			 nfork;		/* children forked */
+};
+
+static const struct scenario_def defs[] = {
+	{ "mixed", "posts of every kind, some synchronous, two pool "
+	    "resizes, short and slow writes",
+	    { "mixed", 2, 2, 8, 4, 200, 0, 0, 0, 0 }, ACT_RESIZE, 2, 0, 0 },
+	{ "exhaustion", "a pool of 1 under four posters: drops, KTR_DROP "
+	    "marks, one warning",
+	    { "exhaustion", 2, 2, 10, 1, 100, 0, 0, 0, 0 }, 0, 0, 0, 0 },
+	{ "resize-storm", "ten resizes between 1 and 6 while posting",
+	    { "resize-storm", 2, 2, 8, 2, 150, 0, 0, 0, 0 }, ACT_RESIZE, 10, 0, 0 },
+	{ "write-error", "two targets, writes to one fail: detach, clear, "
+	    "count",
+	    { "write-error", 3, 1, 8, 4, 200, 150, 0, 0, 0 },
+	    ACT_WFAULTS | ACT_TWOTARGETS | ACT_CONTROL, 0, 3, 0 },
+	{ "sync-heavy", "mostly synchronous genio against a small pool",
+	    { "sync-heavy", 2, 2, 8, 3, 600, 0, 0, 0, 0 }, 0, 0, 0, 0 },
+	{ "fork-exit", "children forked with INHERIT post and exit while "
+	    "their parents post",
+	    { "fork-exit", 2, 1, 6, 4, 200, 0, 0, 0, 0 }, ACT_FORK, 0, 0, 3 },
+	{ "control-race", "SET, CLEAR, CLEARFILE and DESCEND racing posts",
+	    { "control-race", 3, 1, 8, 4, 200, 0, 0, 0, 0 },
+	    ACT_CONTROL | ACT_TWOTARGETS, 0, 8, 0 },
+	{ "backpressure", "a pool of 2 under four posters that wait for "
+	    "objects (back-pressure): nothing drops, resizes and "
+	    "synchronous genio meanwhile",
+	    { "backpressure", 2, 2, 10, 2, 200, 0, 0, 0, 1 }, ACT_RESIZE, 2,
+	    0, 0 },
+	{ "batch1", "mixed with the 2002 writer: one record per write "
+	    "(batch_max 1), every post wakes a sleeping worker",
+	    { "batch1", 2, 2, 8, 4, 200, 0, 0, 1, 0 }, ACT_RESIZE, 2, 0, 0 },
+	{ "chaos", "every actor at once: resizes, control with set-id "
+	    "exec, forks, write errors, two targets (the fuzzers' scenario)",
+	    { "chaos", 2, 2, 6, 3, 200, 100, 0, 0, 0 },
+	    ACT_RESIZE | ACT_CONTROL | ACT_FORK | ACT_WFAULTS |
+	    ACT_TWOTARGETS | ACT_EXEC, 3, 4, 2 },
+};
+#define	NDEFS	(sizeof(defs) / sizeof(defs[0]))
+
+static const char *const names[NDEFS + 1] = {
+	"mixed", "exhaustion", "resize-storm", "write-error", "sync-heavy",
+	"fork-exit", "control-race", "backpressure", "batch1", "chaos", NULL
+};
+
+/* ---- the parameter table ---- */
+
+const struct scn_param *
+scn_param_table(void)
+{
+
+	return (params);
+}
+
+long
+scn_param_get(const struct scn_params *sp, const struct scn_param *p)
+{
+	const char *f = (const char *)sp + p->offset;
+	unsigned u;
+	int i;
+
+	if (p->is_unsigned) {
+		memcpy(&u, f, sizeof(u));
+		return ((long)u);
+	}
+	memcpy(&i, f, sizeof(i));
+	return (i);
+}
+
+int
+scn_param_set(struct scn_params *sp, const struct scn_param *p, long v)
+{
+	char *f = (char *)sp + p->offset;
+	unsigned u;
+	int i;
+
+	if (v < p->min || v > p->max)
+		return (EINVAL);
+	if (p->is_unsigned) {
+		u = (unsigned)v;
+		memcpy(f, &u, sizeof(u));
+	} else {
+		i = (int)v;
+		memcpy(f, &i, sizeof(i));
+	}
+	return (0);
+}
+
+static const struct scenario_def *
+def_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < NDEFS; i++)
+		if (strcmp(defs[i].name, name) == 0)
+			return (&defs[i]);
+	return (NULL);
+}
+
+const char *const *
+scn_names(void)
+{
+
+	return (names);
+}
+
+const char *
+scn_describe(const char *name)
+{
+	const struct scenario_def *d = def_lookup(name);
+
+	return (d != NULL ? d->desc : NULL);
+}
+
+int
+scn_params_init(struct scn_params *sp, const char *name)
+{
+	const struct scenario_def *d;
+
+	if ((d = def_lookup(name != NULL ? name : "mixed")) == NULL)
+		return (EINVAL);
+	*sp = d->dflt;
+	sp->scenario = d->name;
+	return (0);
+}
+
+int
+scn_check(const struct scn_params *sp)
+{
+	const struct scn_param *p;
+	long v;
+
+	if (sp == NULL || def_lookup(sp->scenario) == NULL)
+		return (EINVAL);
+	for (p = params; p->name != NULL; p++)
+		if ((v = scn_param_get(sp, p)) < p->min || v > p->max)
+			return (EINVAL);
+	if (sp->procs * sp->threads > SCN_POSTERS_MAX)
+		return (EINVAL);
+	return (0);
+}
+
+/* ---- the world of a run ---- */
+
+struct poster {
+	struct world		*w;
+	struct ktrq_thread	*td;
+	int			 nevents;
+};
+
+struct world {
+	const struct ktrq_os	*os;
+	struct ktrq_harness	*h;
+	const struct scn_params	*sp;
+	const struct scenario_def *def;
+	struct ktrq_proc	*procs[SCN_PROCS_MAX];
+	int			 nprocs;
+	struct poster		 posters[SCN_POSTERS_MAX];
+	int			 nposters;
+	int			 nextchild;
+};
+
+static void
+poster_main(void *arg)
+{
+	struct poster *po = arg;
+	int seq;
+
+	for (seq = 1; seq <= po->nevents; seq++)
+		(void)ktrq_harness_post(po->w->h, po->td, 0);
+}
+
+/* ---- actors ---- */
+
+static void
+resizer_main(void *arg)
+{
+	struct world *w = arg;
+	int i, old, size;
+
+	for (i = 0; i < w->def->nresize; i++) {
+		size = 1 + (int)ktrq_sim_choose(w->os, 6, "resize size");
+		(void)ktrq_harness_resize(w->h, size, &old);
+	}
+}
+
+static struct ktrq_proc *
+any_proc(struct world *w, const char *what)
+{
+
+	return (w->procs[ktrq_sim_choose(w->os, (uint64_t)w->nprocs, what)]);
+}
+
+static void
+control_one(struct world *w)
+{
+	struct ktrq_thread *ctl = ktrq_harness_controller(w->h);
+	struct ktrq_target *t;
+	int op, pid, ntgt;
+
+	op = (int)ktrq_sim_choose(w->os, (w->def->actors & ACT_EXEC) ? 6 : 5,
+	    "control op");
+	pid = ktrq_proc_pid(any_proc(w, "control pid"));
+	ntgt = (w->def->actors & ACT_TWOTARGETS) ? 2 : 1;
+	t = ktrq_harness_target(w->h, (int)ktrq_sim_choose(w->os,
+	    (uint64_t)ntgt, "control target"));
+	switch (op) {
+	case 0:
+		(void)ktrq_harness_ktrace(w->h, ctl, NULL, KTROP_CLEAR,
+		    KTRFAC_ALL, pid);
+		break;
+	case 1:
+		(void)ktrq_harness_ktrace(w->h, ctl, NULL, KTROP_CLEAR,
+		    KTRFAC_SYSCALL | KTRFAC_CSW, pid);
+		break;
+	case 2:
+		(void)ktrq_harness_ktrace(w->h, ctl, t, KTROP_CLEARFILE, 0, 0);
+		break;
+	case 3:
+		(void)ktrq_harness_ktrace(w->h, ctl, t, KTROP_SET |
+		    KTRFLAG_DESCEND, KTRFAC_ALL | KTRFAC_INHERIT, -PID_BASE);
+		break;
+	case 5:
+		(void)ktrq_proc_exec(any_proc(w, "exec pid"), "setid", 1);
+		break;
+	default:
+		(void)ktrq_harness_ktrace(w->h, ctl, t, KTROP_SET,
+		    KTRFAC_ALL | KTRFAC_INHERIT, pid);
+		break;
+	}
+}
+
+static void
+controller_main(void *arg)
+{
+	struct world *w = arg;
+	int i;
+
+	for (i = 0; i < w->def->nctl; i++)
+		control_one(w);
+}
+
+/* Fork a child of a random process; it posts a few events and exits. */
+static void
+forker_main(void *arg)
+{
+	struct world *w = arg;
+	struct ktrq_os_thread *th;
+	struct ktrq_proc *child;
+	struct poster po;
+	int i;
+
+	for (i = 0; i < w->def->nfork; i++) {
+		if (ktrq_harness_fork(w->h, any_proc(w, "fork parent"),
+		    PID_CHILD + w->nextchild++, &child) != 0)
+			continue;
+		po.w = w;
+		po.nevents = 4;
+		if (ktrq_harness_thread(w->h, child, &po.td) == 0 &&
+		    w->os->thread_create(w->os->cookie, &th, "child",
+		    poster_main, &po) == 0)
+			w->os->thread_join(w->os->cookie, th);
+		(void)ktrq_harness_exit(w->h, child);
+	}
+}
+
+/* ---- set-up, run ---- */
+
+static int
+world_setup(struct world *w, struct scn_call *c)
+{
+	struct ktrq_harness_opts o;
+	struct ktrq_proc *p;
+	int error, i, j, pgid;
+
+	(void)ktrq_harness_opts_init(&o);
+	o.pool = w->sp->pool;
+	o.flags = (w->sp->genio_copy ? KTRQ_CF_GENIO_COPY : 0) |
+	    (w->sp->backpressure ? KTRQ_CF_BACKPRESSURE : 0);
+	o.batch_max = w->sp->batch_max;
+	o.targets = (w->def->actors & ACT_TWOTARGETS) ? 2 : 1;
+	o.fault_permille = (w->def->actors & ACT_WFAULTS) ?
+	    w->sp->fault_permille : 0;
+	o.sync_permille = w->sp->sync_permille;
+	o.probe = c->probe;
+	o.probe_arg = c->probe_arg;
+	if ((error = ktrq_harness_create(w->os, &o, &w->h)) != 0)
+		return (error);
+	c->h = w->h;
+	for (i = 0; i < w->sp->procs; i++) {
+		pgid = i < (w->sp->procs + 1) / 2 ? PID_BASE : PID_BASE + 1;
+		if ((error = ktrq_harness_proc(w->h, PID_BASE + i, pgid,
+		    &p)) != 0)
+			return (error);
+		w->procs[w->nprocs++] = p;
+		for (j = 0; j < w->sp->threads; j++) {
+			w->posters[w->nposters].w = w;
+			w->posters[w->nposters].nevents = w->sp->events;
+			if ((error = ktrq_harness_thread(w->h, p,
+			    &w->posters[w->nposters].td)) != 0)
+				return (error);
+			w->nposters++;
+		}
+	}
+	return (0);
+}
+
+static void
+spawn(struct world *w, struct ktrq_os_thread **th, int *n, const char *name,
+    void (*fn)(void *), void *arg)
+{
+
+	if (w->os->thread_create(w->os->cookie, &th[*n], name, fn, arg) == 0)
+		(*n)++;
+}
+
+static void
+world_run(struct world *w)
+{
+	const struct ktrq_os *os = w->os;
+	struct ktrq_os_thread *th[SCN_POSTERS_MAX + 3];
+	int i, n;
+
+	n = 0;
+	ktrq_sim_alloc_faults(os, 1);
+	for (i = 0; i < w->nposters; i++)
+		spawn(w, th, &n, "poster", poster_main, &w->posters[i]);
+	if (w->def->actors & ACT_RESIZE)
+		spawn(w, th, &n, "resizer", resizer_main, w);
+	if (w->def->actors & ACT_CONTROL)
+		spawn(w, th, &n, "controller", controller_main, w);
+	if (w->def->actors & ACT_FORK)
+		spawn(w, th, &n, "forker", forker_main, w);
+	for (i = 0; i < n; i++)
+		os->thread_join(os->cookie, th[i]);
+	ktrq_sim_alloc_faults(os, 0);
+}
+
+void
+scn_body(const struct ktrq_os *os, void *arg)
+{
+	struct scn_call *c = arg;
+	struct world w;
+	int error;
+
+	memset(&w, 0, sizeof(w));
+	w.os = os;
+	w.sp = &c->sp;
+	if ((w.def = def_lookup(c->sp.scenario)) == NULL ||
+	    scn_check(&c->sp) != 0)
+		ktrq_sim_fail(os, "scenario: parameters out of range");
+	if ((error = world_setup(&w, c)) != 0)
+		ktrq_sim_fail(os, "scenario set-up failed with errno %d", error);
+	world_run(&w);
+	(void)ktrq_harness_end(w.h, &c->res);
+	c->ended = 1;
+}
