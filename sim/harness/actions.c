@@ -170,6 +170,7 @@ ktrq_harness_fork(struct ktrq_harness *h, struct ktrq_proc *parent, int pid,
 		return (ENOMEM);
 	}
 	h->procs[h->nprocs++] = c;
+	ktrq_harness__log_simple(h, EV_FORK, pid, ktrq_proc_pid(parent));
 	*childp = c;
 	return (0);
 }
@@ -212,6 +213,8 @@ ktrq_harness_ktrace(struct ktrq_harness *h, struct ktrq_thread *td,
 
 	if (h == NULL || h->ended)
 		return (EINVAL);
+	ktrq_harness__log_simple(h, EV_KTRACE, KTROP(ops) == KTROP_CLEARFILE ?
+	    0 : pid, ops);
 	if (KTROP(ops) != KTROP_CLEARFILE)
 		return (ktrq_ktrace(td, t, ops, facs, pid));
 	ti = target_index(h, t);

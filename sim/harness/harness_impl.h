@@ -28,7 +28,9 @@ enum ev_kind {
 	EV_EXIT_END,		/* ktrq_proc_exit(pid) returned */
 	EV_TWRITE,		/* a record starts into target `error` */
 	EV_CLEARFILE_BEGIN,	/* CLEARFILE of target `error` called */
-	EV_CLEARFILE_END	/* ... and returned */
+	EV_CLEARFILE_END,	/* ... and returned */
+	EV_KTRACE,		/* ktrace(2) on `pid` (0: CLEARFILE) begins */
+	EV_FORK			/* `pid` forked from `error` */
 };
 
 struct ev {

@@ -31,8 +31,14 @@
  *     most, and one after each resize that was followed by exhaustion.
  *  8. Back-pressure is live: with a timeout no run reaches, no poster
  *     times out and nothing drops for want of an object.
+ *  9. Nothing lost at the event point: a harness post (never nested in
+ *     another event point, always with good arguments) never returns
+ *     EALREADY, EINVAL or EOWNERDEAD, and returns ENOENT only for a
+ *     process whose tracing may have changed since it was attached
+ *     with every facility (a ktrace(2) call naming it, its group or
+ *     its target, a detach, or a parent in that state when it forked).
  *
- * A deadlock or a panic is the engine's to judge; a leak, world.c's.
+ * A deadlock, a panic or a leak is the engine's to judge.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -67,6 +73,8 @@ struct oracle {
 	uint64_t		*written;	/* serials, in write order */
 	uint64_t		 nwritten;
 	size_t			*last_capture;	/* by simulated thread */
+	uint8_t			*unstable;	/* by pid: tracing may change */
+	int			 all_unstable;	/* a group op or CLEARFILE */
 	unsigned		*pending_drop;	/* by pid */
 	int			 maxpid;
 	int			 maxsimtid;
@@ -312,8 +320,10 @@ on_probe(struct oracle *o, const struct ev *e, size_t i)
 		o->nobufs_pool += e->error == 0;
 		return (1);
 	case KTRQ_PROBE_DETACH:
-		if (pid_ok(o, e->pid))
+		if (pid_ok(o, e->pid)) {
 			o->pending_drop[e->pid] = 0;
+			o->unstable[e->pid] = 1;
+		}
 		return (1);
 	}
 	return (fail(o, "unknown probe %d", e->probe));
@@ -356,6 +366,33 @@ on_twrite(struct oracle *o, const struct ev *e)
 	return (1);
 }
 
+/* Item 9: an event point's outcome as its caller sees it. */
+static int
+on_post(struct oracle *o, const struct ev *e, size_t i)
+{
+
+	if (e->error == EALREADY || e->error == EINVAL ||
+	    e->error == EOWNERDEAD)
+		return (fail(o, "event point: post %zu (tag %" PRIu32 ", pid "
+		    "%d) returned %s outside any nested event point: the "
+		    "event was lost and never counted", i, e->tag, e->pid,
+		    e->error == EALREADY ? "EALREADY" : e->error == EINVAL ?
+		    "EINVAL" : "EOWNERDEAD"));
+	if (e->error == ENOENT) {
+		if (!o->all_unstable && pid_ok(o, e->pid) &&
+		    !o->unstable[e->pid])
+			return (fail(o, "event point: post %zu (tag %" PRIu32
+			    ", pid %d) returned ENOENT (not traced), but "
+			    "nothing changed that process's tracing since it "
+			    "was attached with every facility", i, e->tag,
+			    e->pid));
+		return (1);
+	}
+	o->posted++;
+	o->enobufs_posts += e->error == ENOBUFS;
+	return (1);
+}
+
 static int
 walk_log(struct oracle *o)
 {
@@ -370,10 +407,18 @@ walk_log(struct oracle *o)
 				return (0);
 			break;
 		case EV_POST:
-			if (e->error != ENOENT && e->error != EALREADY &&
-			    e->error != EINVAL)
-				o->posted++;
-			o->enobufs_posts += e->error == ENOBUFS;
+			if (!on_post(o, e, i))
+				return (0);
+			break;
+		case EV_KTRACE:
+			if (e->pid > 0 && pid_ok(o, e->pid))
+				o->unstable[e->pid] = 1;
+			else
+				o->all_unstable = 1;
+			break;
+		case EV_FORK:
+			if (pid_ok(o, e->pid) && pid_ok(o, e->error))
+				o->unstable[e->pid] = o->unstable[e->error];
 			break;
 		case EV_WARN:
 			o->warnings++;
@@ -714,8 +759,9 @@ ktrq_harness__oracle(const struct ktrq_harness *r, char *buf, size_t len)
 	o.last_capture = calloc((size_t)o.maxsimtid + 1,
 	    sizeof(*o.last_capture));
 	o.pending_drop = calloc((size_t)o.maxpid + 1, sizeof(*o.pending_drop));
+	o.unstable = calloc((size_t)o.maxpid + 1, sizeof(*o.unstable));
 	if (o.req == NULL || o.written == NULL || o.last_capture == NULL ||
-	    o.pending_drop == NULL)
+	    o.pending_drop == NULL || o.unstable == NULL)
 		ok = fail(&o, "oracle out of memory");
 	else
 		ok = walk_log(&o) && check_finished(&o) && check_detach(&o) &&
@@ -726,5 +772,6 @@ ktrq_harness__oracle(const struct ktrq_harness *r, char *buf, size_t len)
 	free(o.written);
 	free(o.last_capture);
 	free(o.pending_drop);
+	free(o.unstable);
 	return (ok);
 }

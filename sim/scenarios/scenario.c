@@ -219,6 +219,25 @@ struct world {
 	int			 nextchild;
 };
 
+/*
+ * Every call an actor makes has its outcome checked: 0, ENOMEM where the
+ * layer's allocation faults may fail it, or `also`.
+ */
+static void
+expect_or(const struct world *w, int rc, int also, const char *what)
+{
+
+	if (rc != 0 && rc != ENOMEM && rc != also)
+		ktrq_sim_fail(w->os, "scenario: %s returned %d", what, rc);
+}
+
+static void
+expect(const struct world *w, int rc, const char *what)
+{
+
+	expect_or(w, rc, 0, what);
+}
+
 static void
 poster_main(void *arg)
 {
@@ -239,7 +258,9 @@ resizer_main(void *arg)
 
 	for (i = 0; i < w->def->nresize; i++) {
 		size = 1 + (int)ktrq_sim_choose(w->os, 6, "resize size");
-		(void)ktrq_harness_resize(w->h, size, &old);
+		/* ENOSPC: objects in use are not reclaimed (sysctl). */
+		expect_or(w, ktrq_harness_resize(w->h, size, &old), ENOSPC,
+		    "resize");
 	}
 }
 
@@ -265,26 +286,29 @@ control_one(struct world *w)
 	    (uint64_t)ntgt, "control target"));
 	switch (op) {
 	case 0:
-		(void)ktrq_harness_ktrace(w->h, ctl, NULL, KTROP_CLEAR,
-		    KTRFAC_ALL, pid);
+		expect(w, ktrq_harness_ktrace(w->h, ctl, NULL, KTROP_CLEAR,
+		    KTRFAC_ALL, pid), "CLEAR");
 		break;
 	case 1:
-		(void)ktrq_harness_ktrace(w->h, ctl, NULL, KTROP_CLEAR,
-		    KTRFAC_SYSCALL | KTRFAC_CSW, pid);
+		expect(w, ktrq_harness_ktrace(w->h, ctl, NULL, KTROP_CLEAR,
+		    KTRFAC_SYSCALL | KTRFAC_CSW, pid), "CLEAR of two facilities");
 		break;
 	case 2:
-		(void)ktrq_harness_ktrace(w->h, ctl, t, KTROP_CLEARFILE, 0, 0);
+		expect(w, ktrq_harness_ktrace(w->h, ctl, t, KTROP_CLEARFILE, 0,
+		    0), "CLEARFILE");
 		break;
 	case 3:
-		(void)ktrq_harness_ktrace(w->h, ctl, t, KTROP_SET |
-		    KTRFLAG_DESCEND, KTRFAC_ALL | KTRFAC_INHERIT, -PID_BASE);
+		expect(w, ktrq_harness_ktrace(w->h, ctl, t, KTROP_SET |
+		    KTRFLAG_DESCEND, KTRFAC_ALL | KTRFAC_INHERIT, -PID_BASE),
+		    "SET of a group with DESCEND");
 		break;
 	case 5:
-		(void)ktrq_proc_exec(any_proc(w, "exec pid"), "setid", 1);
+		expect(w, ktrq_proc_exec(any_proc(w, "exec pid"), "setid", 1),
+		    "set-id exec");
 		break;
 	default:
-		(void)ktrq_harness_ktrace(w->h, ctl, t, KTROP_SET,
-		    KTRFAC_ALL | KTRFAC_INHERIT, pid);
+		expect(w, ktrq_harness_ktrace(w->h, ctl, t, KTROP_SET,
+		    KTRFAC_ALL | KTRFAC_INHERIT, pid), "SET");
 		break;
 	}
 }
@@ -307,11 +331,13 @@ forker_main(void *arg)
 	struct ktrq_os_thread *th;
 	struct ktrq_proc *child;
 	struct poster po;
-	int i;
+	int error, i;
 
 	for (i = 0; i < w->def->nfork; i++) {
-		if (ktrq_harness_fork(w->h, any_proc(w, "fork parent"),
-		    PID_CHILD + w->nextchild++, &child) != 0)
+		error = ktrq_harness_fork(w->h, any_proc(w, "fork parent"),
+		    PID_CHILD + w->nextchild++, &child);
+		expect(w, error, "fork");
+		if (error != 0)
 			continue;
 		po.w = w;
 		po.nevents = 4;
@@ -319,7 +345,7 @@ forker_main(void *arg)
 		    w->os->thread_create(w->os->cookie, &th, "child",
 		    poster_main, &po) == 0)
 			w->os->thread_join(w->os->cookie, th);
-		(void)ktrq_harness_exit(w->h, child);
+		expect(w, ktrq_harness_exit(w->h, child), "exit");
 	}
 }
 
