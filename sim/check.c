@@ -396,12 +396,38 @@ replay_check(const struct ktrq_sim_opts *o, const char *text,
 	return (tl_error != 0 ? -tl_error : kind);
 }
 
+/*
+ * KTRQ_SIM_VEHICLE=pthread|fiber replaces opts.vehicle, so that any test
+ * can be run under gdb or valgrind (pthread) without a change.  0, or
+ * EINVAL (with a message unless quiet) for another value.
+ */
+static int
+vehicle_env(struct ktrq_sim_opts *o)
+{
+	const char *v = getenv("KTRQ_SIM_VEHICLE");
+
+	if (v == NULL || *v == '\0')
+		return (0);
+	if (strcmp(v, "pthread") == 0)
+		o->vehicle = KTRQ_SIM_PTHREAD;
+	else if (strcmp(v, "fiber") == 0)
+		o->vehicle = KTRQ_SIM_FIBER;
+	else {
+		if (!o->quiet)
+			fprintf(stderr, "ktrq_sim_check: KTRQ_SIM_VEHICLE=%s: "
+			    "not pthread or fiber\n", v);
+		return (EINVAL);
+	}
+	return (0);
+}
+
 int
-ktrq_sim_check(const struct ktrq_sim_opts *o,
+ktrq_sim_check(const struct ktrq_sim_opts *opts,
     void (*body)(const struct ktrq_os *, void *), void *arg,
     struct ktrq_sim_report *rep)
 {
 	struct ktrq_sim_report local, *r;
+	struct ktrq_sim_opts eo, *o = &eo;
 	struct sim_params p;
 	struct sim *s;
 	const char *text;
@@ -410,7 +436,10 @@ ktrq_sim_check(const struct ktrq_sim_opts *o,
 
 	r = rep != NULL ? rep : &local;
 	memset(r, 0, sizeof(*r));
-	if (o == NULL || body == NULL || !opts_valid(o))
+	if (opts == NULL || body == NULL || !opts_valid(opts))
+		return (-EINVAL);
+	eo = *opts;
+	if (vehicle_env(&eo) != 0)
 		return (-EINVAL);
 	text = o->replay != NULL ? o->replay : getenv("KTRQ_SIM_REPLAY");
 	if (text != NULL && *text != '\0') {

@@ -18,7 +18,9 @@
  *	KTRQ_SIM_REPLAY='ktrqsim1 ...'
  *
  * which, pasted in front of the same test command, replays exactly that
- * run.  Library: ktrq::sim (pkg-config ktrq_sim); depends on nothing but
+ * run, on either vehicle: KTRQ_SIM_VEHICLE=pthread (or fiber) in the
+ * environment replaces opts.vehicle, to run any test under gdb or
+ * valgrind unchanged (another value: -EINVAL).  Library: ktrq::sim (pkg-config ktrq_sim); depends on nothing but
  * ktrq/os.h, libc and pthreads.
  *
  * Concurrency: ktrq_sim_check may be called from several OS threads at

@@ -7,6 +7,7 @@
  * timeline file of a failing run.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -707,6 +708,56 @@ test_timeline(void **state)
 	assert_int_equal(ktrq_sim_check(&o, named_body, NULL, NULL), -EINVAL);
 }
 
+/* ---- KTRQ_SIM_VEHICLE ---- */
+
+struct carriers {
+	pthread_t	 main, child;
+};
+
+static void
+carrier_child(void *arg)
+{
+
+	((struct carriers *)arg)->child = pthread_self();
+}
+
+static void
+carrier_body(const struct ktrq_os *os, void *arg)
+{
+	struct carriers *c = arg;
+	struct ktrq_os_thread *t;
+
+	c->main = pthread_self();
+	os->thread_create(os->cookie, &t, "child", carrier_child, c);
+	os->thread_join(os->cookie, t);
+}
+
+/* The environment replaces opts.vehicle: fibers share one OS thread. */
+static void
+test_vehicle_env(void **state)
+{
+	struct ktrq_sim_opts o;
+	struct carriers c;
+
+	(void)state;
+	opts(&o);
+	o.runs = 1;
+	o.vehicle = KTRQ_SIM_FIBER;
+	unsetenv("KTRQ_SIM_VEHICLE");
+	assert_int_equal(ktrq_sim_check(&o, carrier_body, &c, NULL), 0);
+	assert_true(pthread_equal(c.main, c.child));
+	setenv("KTRQ_SIM_VEHICLE", "pthread", 1);
+	assert_int_equal(ktrq_sim_check(&o, carrier_body, &c, NULL), 0);
+	assert_false(pthread_equal(c.main, c.child));
+	o.vehicle = KTRQ_SIM_PTHREAD;
+	setenv("KTRQ_SIM_VEHICLE", "fiber", 1);
+	assert_int_equal(ktrq_sim_check(&o, carrier_body, &c, NULL), 0);
+	assert_true(pthread_equal(c.main, c.child));
+	setenv("KTRQ_SIM_VEHICLE", "threads", 1);
+	assert_int_equal(ktrq_sim_check(&o, carrier_body, &c, NULL), -EINVAL);
+	unsetenv("KTRQ_SIM_VEHICLE");
+}
+
 int
 main(void)
 {
@@ -723,6 +774,7 @@ main(void)
 		cmocka_unit_test(test_thousands_replay),
 		cmocka_unit_test(test_event_log),
 		cmocka_unit_test(test_timeline),
+		cmocka_unit_test(test_vehicle_env),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
