@@ -112,6 +112,18 @@ int	ktrq_harness_create(const struct ktrq_os *os,
 struct ktrq *ktrq_harness_ktrq(const struct ktrq_harness *);
 struct ktrq_target *ktrq_harness_target(const struct ktrq_harness *,
 	    int index);
+/*
+ * Close target `index`: the harness lets go of its reference, as a
+ * program closes the file it traced to.  Processes still attached and
+ * records still queued or being written keep the target alive; the last
+ * of them frees it, and a sim target used after that fails the run
+ * ("written after its last reference was released").  From then on
+ * ktrq_harness_target(h, index) is NULL and ktrq_harness_proc returns
+ * EBADF for pids that would trace to it.  0, or EINVAL (no such target,
+ * closed already).
+ */
+int	ktrq_harness_target_close(struct ktrq_harness *, int index);
+
 /* A root thread (pid 1, comm "ktrace") for ktrq_harness_ktrace. */
 struct ktrq_thread *ktrq_harness_controller(const struct ktrq_harness *);
 
@@ -119,7 +131,8 @@ struct ktrq_thread *ktrq_harness_controller(const struct ktrq_harness *);
  * A user-owned process `pid` (uid and gid 1000) in group `pgid` (0: its
  * own pid), traced by the controller to target pid % targets with
  * KTRFAC_ALL | KTRFAC_INHERIT.  0, EINVAL (pid outside 2 ..
- * KTRQ_HARNESS_PID_MAX, or a negative pgid), EEXIST, ENOMEM.
+ * KTRQ_HARNESS_PID_MAX, or a negative pgid), EBADF (that target was
+ * closed), EEXIST, ENOMEM.
  */
 int	ktrq_harness_proc(struct ktrq_harness *, int pid, int pgid,
 	    struct ktrq_proc **pp);

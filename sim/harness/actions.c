@@ -200,7 +200,7 @@ target_index(const struct ktrq_harness *h, const struct ktrq_target *t)
 	int i;
 
 	for (i = 0; i < h->ntgt; i++)
-		if (t == h->tgt[i])
+		if (t != NULL && t == h->tgtid[i])
 			return (i);
 	return (-1);
 }

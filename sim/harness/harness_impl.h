@@ -76,8 +76,10 @@ struct ktrq_harness {
 	size_t			 ncur_tag;
 
 	struct ktrq_target	*mem;		/* the stream both share */
-	struct ktrq_target	*tgt[2];
-	struct simtgt		*simtgts[2];	/* unreleased sim targets */
+	struct ktrq_target	*tgt[2];	/* the harness's references;
+						   NULL once closed */
+	const void		*tgtid[2];	/* identities, for probes */
+	struct simtgt		*simtgts[2];	/* freed with the harness */
 	int			 ntgt;
 	struct ktrq_proc	*ctl;
 	struct ktrq_thread	*ctltd;

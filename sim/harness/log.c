@@ -82,7 +82,7 @@ target_index(const struct ktrq_harness *h, const void *t)
 	int i;
 
 	for (i = 0; i < h->ntgt; i++)
-		if (t != NULL && t == h->tgt[i])
+		if (t != NULL && t == h->tgtid[i])
 			return (i);
 	return (-1);
 }

@@ -22,6 +22,7 @@ struct simtgt {
 	struct ktrq_target	*inner;		/* the shared memtarget */
 	struct ktrq_os_mtx	*mtx;		/* for latency sleeps */
 	int			 faulty;	/* may fail writes */
+	int			 released;	/* its last reference went */
 	uint8_t			*stage;		/* the record so far */
 	size_t			 staged;
 	size_t			 pending;	/* bytes still to come */
@@ -110,6 +111,13 @@ simtgt_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 	size_t total, allow, n;
 	int error, i;
 
+	/*
+	 * Kept until the run is over, so that a write after the release
+	 * is seen here rather than in whatever reused the memory.
+	 */
+	if (st->released)
+		ktrq_sim_fail(os, "harness: target %d written after its last "
+		    "reference was released", st->index);
 	total = ktrq_iov_total(iov, iovcnt);
 	if (st->pending == 0) {
 		ktrq_harness__log_simple(st->h, EV_TWRITE, 0, st->index);
@@ -136,6 +144,7 @@ simtgt_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 	return (ktrq_target_write(st->inner, &whole, 1, cred));
 }
 
+/* At the end of the run (the harness's cleanup). */
 void
 ktrq_harness__simtgt_forget(struct simtgt *st)
 {
@@ -154,7 +163,9 @@ simtgt_release(void *arg)
 
 	ktrq_target_rele(st->inner);
 	os->mtx_destroy(os->cookie, st->mtx);
-	ktrq_harness__simtgt_forget(st);
+	free(st->stage);
+	st->stage = NULL;
+	st->released = 1;
 }
 
 static const struct ktrq_target_ops simtgt_ops = {

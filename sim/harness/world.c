@@ -94,6 +94,7 @@ make_targets(struct ktrq_harness *h)
 		if ((error = ktrq_harness__simtgt_create(h, i, i == 0 &&
 		    h->o.fault_permille != 0, &h->tgt[i])) != 0)
 			return (error);
+		h->tgtid[i] = h->tgt[i];
 		h->ntgt++;
 	}
 	return (0);
@@ -160,6 +161,20 @@ ktrq_harness_target(const struct ktrq_harness *h, int index)
 	return (h->tgt[index]);
 }
 
+int
+ktrq_harness_target_close(struct ktrq_harness *h, int index)
+{
+	struct ktrq_target *t;
+
+	if (h == NULL || h->ended || index < 0 || index >= h->ntgt ||
+	    h->tgt[index] == NULL)
+		return (EINVAL);
+	t = h->tgt[index];
+	h->tgt[index] = NULL;
+	ktrq_target_rele(t);
+	return (0);
+}
+
 struct ktrq_thread *
 ktrq_harness_controller(const struct ktrq_harness *h)
 {
@@ -189,6 +204,8 @@ ktrq_harness_proc(struct ktrq_harness *h, int pid, int pgid,
 	if (h == NULL || pp == NULL || h->ended || pid < 2 ||
 	    pid > KTRQ_HARNESS_PID_MAX || pgid < 0)
 		return (EINVAL);
+	if (h->tgt[pid % h->ntgt] == NULL)
+		return (EBADF);
 	snprintf(comm, sizeof(comm), "p%d", pid);
 	if ((error = ktrq_proc_create(h->k, pid, NULL, pgid != 0 ? pgid : pid,
 	    comm, &user_cred, &p)) != 0)
@@ -256,7 +273,8 @@ take_down(struct ktrq_harness *h)
 		h->have_quiet = 1;
 	take_trace(h);
 	for (t = 0; t < h->ntgt; t++)
-		ktrq_target_rele(h->tgt[t]);
+		if (h->tgt[t] != NULL)
+			ktrq_target_rele(h->tgt[t]);
 	ktrq_target_rele(h->mem);
 	ktrq_destroy(h->k);
 	h->k = NULL;

@@ -22,6 +22,7 @@
 #define	ACT_WFAULTS	0x08	/* write errors on the first target */
 #define	ACT_TWOTARGETS	0x10
 #define	ACT_EXEC	0x20	/* control may exec set-id images */
+#define	ACT_CLOSE	0x40	/* control closes targets in use */
 
 #define	PID_BASE	100
 #define	PID_CHILD	1000
@@ -89,6 +90,11 @@ static const struct scenario_def defs[] = {
 	{ "batch1", "mixed with the 2002 writer: one record per write "
 	    "(batch_max 1), every post wakes a sleeping worker",
 	    { "batch1", 2, 2, 8, 4, 200, 0, 0, 1, 0 }, ACT_RESIZE, 2, 0, 0 },
+	{ "target-close", "targets closed while records for them are "
+	    "queued or being written: after a CLEARFILE, a re-target or a "
+	    "write error, the last reference goes with the last record",
+	    { "target-close", 3, 1, 8, 4, 200, 150, 0, 0, 0 },
+	    ACT_WFAULTS | ACT_TWOTARGETS | ACT_CONTROL | ACT_CLOSE, 0, 6, 0 },
 	{ "chaos", "every actor at once: resizes, control with set-id "
 	    "exec, forks, write errors, two targets (the fuzzers' scenario)",
 	    { "chaos", 2, 2, 6, 3, 200, 100, 0, 0, 0 },
@@ -99,7 +105,8 @@ static const struct scenario_def defs[] = {
 
 static const char *const names[NDEFS + 1] = {
 	"mixed", "exhaustion", "resize-storm", "write-error", "sync-heavy",
-	"fork-exit", "control-race", "backpressure", "batch1", "chaos", NULL
+	"fork-exit", "control-race", "backpressure", "batch1", "target-close",
+	"chaos", NULL
 };
 
 /* ---- the parameter table ---- */
@@ -313,6 +320,73 @@ control_one(struct world *w)
 	}
 }
 
+/* ---- the closer: targets closed while they are in use ---- */
+
+/* An open target, chosen; -1 when both are closed. */
+static int
+open_target(struct world *w, const char *what)
+{
+	int i, n, open[2];
+
+	for (n = 0, i = 0; i < 2; i++)
+		if (ktrq_harness_target(w->h, i) != NULL)
+			open[n++] = i;
+	if (n == 0)
+		return (-1);
+	return (open[ktrq_sim_choose(w->os, (uint64_t)n, what)]);
+}
+
+static void
+maybe_close(struct world *w, int ti, const char *what)
+{
+
+	if (ti >= 0 && ktrq_sim_choose(w->os, 2, what) == 1)
+		expect(w, ktrq_harness_target_close(w->h, ti), "close");
+}
+
+/*
+ * A CLEARFILE then maybe a close; a re-target then maybe a close of the
+ * other file; after a write error maybe a close of the failing file; or
+ * a CLEAR of a process.
+ */
+static void
+close_one(struct world *w)
+{
+	struct ktrq_thread *ctl = ktrq_harness_controller(w->h);
+	struct ktrq_stats st;
+	int op, pid, ti;
+
+	op = (int)ktrq_sim_choose(w->os, 4, "closer op");
+	pid = ktrq_proc_pid(any_proc(w, "closer pid"));
+	ti = open_target(w, "closer target");
+	if (ti < 0 || op == 3) {
+		expect(w, ktrq_harness_ktrace(w->h, ctl, NULL, KTROP_CLEAR,
+		    KTRFAC_ALL, pid), "CLEAR");
+		return;
+	}
+	switch (op) {
+	case 0:
+		expect(w, ktrq_harness_ktrace(w->h, ctl,
+		    ktrq_harness_target(w->h, ti), KTROP_CLEARFILE, 0, 0),
+		    "CLEARFILE");
+		maybe_close(w, ti, "close after CLEARFILE?");
+		break;
+	case 1:
+		expect(w, ktrq_harness_ktrace(w->h, ctl,
+		    ktrq_harness_target(w->h, ti), KTROP_SET,
+		    KTRFAC_ALL | KTRFAC_INHERIT, pid), "SET (re-target)");
+		maybe_close(w, ktrq_harness_target(w->h, 1 - ti) != NULL ?
+		    1 - ti : -1, "close the old file?");
+		break;
+	default:
+		if (ktrq_stats(ktrq_harness_ktrq(w->h), &st) == 0 &&
+		    st.dropped_write_error != 0 &&
+		    ktrq_harness_target(w->h, 0) != NULL)
+			maybe_close(w, 0, "close after a write error?");
+		break;
+	}
+}
+
 static void
 controller_main(void *arg)
 {
@@ -320,7 +394,10 @@ controller_main(void *arg)
 	int i;
 
 	for (i = 0; i < w->def->nctl; i++)
-		control_one(w);
+		if (w->def->actors & ACT_CLOSE)
+			close_one(w);
+		else
+			control_one(w);
 }
 
 /* Fork a child of a random process; it posts a few events and exits. */

@@ -99,6 +99,19 @@ workload_table() {
 	grep -q -- '--backpressure \[0|1\]' out || die "help lacks the table"
 }
 
+# A seed that crashes its worker costs that seed only: the sweep goes on,
+# reports it (exit 1) with a run command, and never runs it again in the
+# parent to save a schedule.
+sweep_crash() {
+	KTRQ_SIM_TEST_CRASH_SEED=5 expect_rc 1 "$SIM" sweep --seeds 1:12 --jobs 2
+	grep -q 'seed 5: crash: the worker process died of signal 11' out ||
+	    die "no crash report: $(cat out)"
+	grep -q '^runs: *12' out || grep -q '12 runs' out ||
+	    die "the sweep did not finish: $(cat out)"
+	ls ./*.sched >/dev/null 2>&1 && die "a schedule was saved for a crash"
+	return 0
+}
+
 # A schedule of a user's program (ktrq_sim_check) is named as such.
 foreign_schedule() {
 	printf 'ktrqsim1 program=my-test seed=3 strategy=random depth=3 pct_steps=64 spurious=0 timeout=0 fault_enable=250 fault_fire=250 max_steps=1000000;AAIB\n' >u.sched

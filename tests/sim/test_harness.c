@@ -232,6 +232,13 @@ bad_args_body(const struct ktrq_os *os, void *arg)
 	assert_int_equal(ktrq_harness_post(h2, td, KTR_SYSCALL), EINVAL);
 	assert_int_equal(ktrq_harness_post(h, td, KTR_CSW), 0);
 	assert_int_equal(ktrq_harness_exit(h2, p), EINVAL);
+	/* Closed: the attached process keeps the target; no new ones. */
+	assert_int_equal(ktrq_harness_target_close(h, 1), EINVAL);
+	assert_int_equal(ktrq_harness_target_close(h, 0), 0);
+	assert_int_equal(ktrq_harness_target_close(h, 0), EINVAL);
+	assert_null(ktrq_harness_target(h, 0));
+	assert_int_equal(ktrq_harness_proc(h, 51, 0, &p), EBADF);
+	assert_int_equal(ktrq_harness_post(h, td, KTR_SYSCALL), 0);
 	ktrq_harness_finish(h);
 	ktrq_harness_finish(h2);
 	assert_int_equal(ktrq_harness_post(h, td, KTR_CSW), EINVAL);

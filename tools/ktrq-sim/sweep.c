@@ -98,6 +98,19 @@ one_line(char *dst, size_t len, const char *src)
 }
 
 /*
+ * The tests' stand-in for code under test that crashes: the process
+ * running seed KTRQ_SIM_TEST_CRASH_SEED dies of SIGSEGV.
+ */
+static void
+test_crash(uint64_t seed)
+{
+	const char *v = getenv("KTRQ_SIM_TEST_CRASH_SEED");
+
+	if (v != NULL && strtoull(v, NULL, 10) == seed)
+		raise(SIGSEGV);
+}
+
+/*
  * Run `seed`; returns scn_run's error (bad parameters), else 0.  With
  * `save`, a failing run's schedule is written to o->sched_dir.
  */
@@ -113,6 +126,7 @@ run_seed(const struct sweep_opts *o, uint64_t seed, struct seed_result *r,
 
 	memset(r, 0, sizeof(*r));
 	r->seed = p.seed = seed;
+	test_crash(seed);
 	if ((error = scn_run(&o->sp, &p, NULL, NULL, &out)) != 0)
 		return (error);
 	r->ok = out.ok;
@@ -531,7 +545,9 @@ distinct(uint64_t *v, size_t n)
 /*
  * Schedules for the first max_sched failing seeds (by seed, whatever the
  * jobs did), run once more here: the same seed is the same run, so the
- * set saved never depends on which worker finished first.
+ * set saved never depends on which worker finished first.  Not a seed
+ * that crashed its worker: it would crash the sweep here; its report
+ * gives the run command instead.
  */
 static void
 save_schedules(struct agg *a)
@@ -540,6 +556,8 @@ save_schedules(struct agg *a)
 	size_t i;
 
 	for (i = 0; i < a->nfail && i < a->o->max_sched; i++) {
+		if (strcmp(a->fail[i].result, "crash") == 0)
+			continue;
 		if (run_seed(a->o, a->fail[i].seed, &r, 1) == 0 && !r.ok)
 			memcpy(a->fail[i].sched, r.sched, sizeof(r.sched));
 	}
