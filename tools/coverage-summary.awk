@@ -105,7 +105,7 @@ function markers(text) {
 	lnf = trim(substr(rest, 1, q - 1))
 	text = substr(rest, q + 1)
 	if (lnf !~ /^[0-9]+$/)
-		next			# -a's "12-block 0" lines
+		next			# not a source line
 	ln = lnf + 0
 	if (ln == 0) {
 		if (text ~ /^Source:/) {

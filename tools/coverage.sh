@@ -105,10 +105,11 @@ row() {
 
 # legend WHO: the head of an uncovered.txt.
 legend() {
-	echo "# What the sweep of $1 (ktrq-sim sweep, seeds 1:$seeds, random and pct)"
-	echo "# leaves uncovered in src/ (not src/os/).  Per file: the lines"
-	echo "# that never ran (line number, text), then the lines that ran"
-	echo "# but left a branch never taken (line, not taken/branches, text)."
+	echo "# What the sweep of $1 (ktrq-sim sweep, seeds 1:$seeds,"
+	echo "# random and pct) leaves uncovered in src/ (not src/os/).  Per"
+	echo "# file: the lines that never ran (line number, text), then the"
+	echo "# lines that ran but left a branch never taken (line, not"
+	echo "# taken/branches, text)."
 	echo "# tools/coverage.sh; docs/sim.md, \"Coverage\"."
 	echo
 }
