@@ -81,6 +81,16 @@ bench:
 # The kernel self-test: the core and the Linux backend as a module, loaded
 # in a qemu guest of the installed Debian kernel; installs its packages
 # when missing.  Not part of `make test`; .ci/run runs it.  docs/kernel.md
+# Coverage of the core by the simulator: every scenario swept (random and
+# pct) on a gcc --coverage build in build-coverage/; prints lines and
+# branches of src/ per scenario, per file, and writes the lines missed to
+# build-coverage/uncovered.txt.  COVERAGE_ARGS: tools/coverage.sh's options
+# (e.g. -n 2000 for fewer seeds).  docs/sim.md, "Coverage"
+COVERAGE_ARGS ?=
+.PHONY: coverage
+coverage: deps
+	@sh tools/coverage.sh -j $(JOBS) $(COVERAGE_ARGS)
+
 .PHONY: kernel-test
 kernel-test: build
 	@sh kernel/install-deps.sh
