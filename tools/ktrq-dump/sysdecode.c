@@ -1064,52 +1064,44 @@ print_num64(struct ctx *c)
 	ktrq_dump_print_number(c->out, c->decimal, v);
 }
 
+/* The mask kinds: their decoder, and print_mask_arg0's zero rule. */
+static const struct {
+	enum kind	 kind;
+	mask_fn		*fn;
+	int		 zero;
+} masks[] = {
+	{ A_MASK, mask_plain, 0 }, { A_MASK0, mask_plain, 1 },
+	{ A_OPENFLAGS, mask_open, 0 }, { A_SOCKTYPE, mask_socktype, 0 },
+	{ A_PROT, mask_prot, 0 }, { A_MMAPFLAGS, mask_mmap, 0 },
+	{ A_WAIT4, mask_wait4, 1 },
+};
+
 /* The kinds that print one slot on its own, as a value. */
 static void
 print_value(struct ctx *c, const struct arg *g, uint64_t v)
 {
 	int32_t iv = i32(v);
+	size_t i;
 
 	sep(c);
-	switch (g->kind) {
-	case A_FD:
+	for (i = 0; i < NITEMS(masks); i++)
+		if (masks[i].kind == g->kind) {
+			print_mask(c, masks[i].fn, g, (uint32_t)v,
+			    masks[i].zero);
+			return;
+		}
+	if (g->kind == A_FD)
 		print_valid(c, iv == FBSD_AT_FDCWD ? "AT_FDCWD" : NULL, iv);
-		break;
-	case A_NAME:
+	else if (g->kind == A_NAME)
 		print_name(c, lookup(g->t, g->n, iv), iv);
-		break;
-	case A_MASK:
-	case A_MASK0:
-		print_mask(c, mask_plain, g, (uint32_t)v, g->kind == A_MASK0);
-		break;
-	case A_MODE:
+	else if (g->kind == A_MODE)
 		print_mode(c, (uint32_t)v);
-		break;
-	case A_SIGNAL:
+	else if (g->kind == A_SIGNAL)
 		ktrq_dump_print_signal(c->out, iv);
-		break;
-	case A_IOCTL:
+	else if (g->kind == A_IOCTL)
 		print_ioctl(c, v);
-		break;
-	case A_OPENFLAGS:
-		print_mask(c, mask_open, g, (uint32_t)v, 0);
-		break;
-	case A_SOCKTYPE:
-		print_mask(c, mask_socktype, g, (uint32_t)v, 0);
-		break;
-	case A_PROT:
-		print_mask(c, mask_prot, g, (uint32_t)v, 0);
-		break;
-	case A_MMAPFLAGS:
-		print_mask(c, mask_mmap, g, (uint32_t)v, 0);
-		break;
-	case A_WAIT4:
-		print_mask(c, mask_wait4, g, (uint32_t)v, 1);
-		break;
-	default:
+	else
 		ktrq_dump_print_number(c->out, c->decimal, v);
-		break;
-	}
 }
 
 /*
