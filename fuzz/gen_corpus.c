@@ -257,6 +257,39 @@ v1_record(struct buf *b, int type, int32_t pid, const char *comm,
 	put(b, payload, len);
 }
 
+/*
+ * A FreeBSD process (PROCCTOR: its ABI) making calls kdump decodes, so
+ * the fuzzer starts inside the argument decoder; then its PROCDTOR.
+ */
+static void
+reader_decoded(struct buf *b)
+{
+	static const struct { int code, narg; uint64_t a[6]; } calls[] = {
+		{ 5, 3, { 0x400000, 0x601, 0644 } },		/* open */
+		{ 477, 6, { 0, 4096, 3, 0x1002, ~0ULL, 0 } },	/* mmap */
+		{ 92, 3, { 3, 4, 0x304 } },			/* fcntl */
+		{ 97, 3, { 2, 0x10000001, 6 } },		/* socket */
+		{ 105, 5, { 3, 0xffff, 4, 0x1000, 4 } },	/* setsockopt */
+		{ 60, 2, { 022, 5 } },				/* umask */
+		{ 478, 3, { 3, 0x100, 7 } },			/* lseek */
+	};
+	struct ktrq_rec_syscall s;
+	uint8_t pl[KTRQ_REC_SYSCALL_SIZE(KTRQ_REC_MAXARGS)];
+	size_t i;
+
+	v1_record(b, 10, 505, "fbsd", 20, 0, "\x09\x02\x0c\x00", 4);
+	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		memset(&s, 0, sizeof(s));
+		s.code = (int16_t)calls[i].code;
+		s.narg = (int16_t)calls[i].narg;
+		memcpy(s.args, calls[i].a, sizeof(calls[i].a));
+		v1_record(b, KTR_SYSCALL, 505, "fbsd", 20, (int64_t)i + 1, pl,
+		    ktrq_rec_syscall_encode(pl, &s));
+	}
+	v1_record(b, 11, 505, "fbsd", 21, 0, "", 0);
+	save("fuzz_reader", "freebsd-decoded", b);
+}
+
 static void
 gen_reader(void)
 {
@@ -324,6 +357,8 @@ gen_reader(void)
 	v1_record(&b, KTR_GENIO, 303, "gio", 14, 2, pl, n + 12);
 	v1_record(&b, 99, 303, "unknown", 15, 3, "??", 2);
 	save("fuzz_reader", "v1-every-type", &b);
+	b.n = 0;
+	reader_decoded(&b);
 
 	/* Corrupt: each a good record, then the bad one. */
 	b.n = 0;

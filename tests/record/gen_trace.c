@@ -354,6 +354,172 @@ freebsd(FILE *f)
 	ret(f, &F, t, 36, 417, -2, 0);
 }
 
+/*
+ * decode.ktr: CALL records of the syscall families kdump decodes, for a
+ * process whose PROCCTOR says FreeBSD amd64 (sv_flags 0x0c0209: the ABI
+ * in the low byte, SV_LP64), with unknown bits and values; the same
+ * calls for a process with no PROCCTOR, one with a Linux ABI and one
+ * 32-bit FreeBSD one, none of which kdump decodes but the last (whose
+ * 64-bit offsets take two slots), until a new PROCCTOR makes it 64-bit;
+ * then the FreeBSD process's PROCDTOR, after which it is not decoded.
+ */
+static const struct who G = { 606, "fbsd", 600006 };
+static const struct who NC = { 607, "noctor", 600007 };
+static const struct who LX = { 608, "linux", 600008 };
+static const struct who I32 = { 609, "fbsd32", 600009 };
+
+#define	PATH	0x400000
+#define	BUF	0x7fffffffe000ULL
+#define	MINUS1	0xffffffffffffffffULL
+
+/* One CALL of `w` at the next nanosecond. */
+#define	SC(w, code, ...) do {						\
+	static const uint64_t a_[] = { __VA_ARGS__ };			\
+	call(f, w, KTR_SYSCALL, 3000, ns++, code,			\
+	    (int)(sizeof(a_) / sizeof(a_[0])), a_);			\
+} while (0)
+
+static void
+abi(FILE *f, const struct who *w, int type, uint32_t sv_flags, int64_t ns)
+{
+	uint8_t p[4];
+
+	le(p, sv_flags, 4);
+	rec(f, w, type, 3000, ns, p, type == 10 ? 4 : 0);
+}
+
+/* Files and modes: open(at), access, at-flags, chmod/mkdir, umask. */
+static int64_t
+decode_files(FILE *f, int64_t ns)
+{
+
+	SC(&G, 5, PATH, 0, 0x1b6);		/* O_RDONLY: no mode */
+	SC(&G, 5, PATH, 0x601, 0644);		/* O_WRONLY|O_CREAT|O_TRUNC */
+	SC(&G, 5, PATH, 0x80000002, 0);		/* unknown bit 31 dropped */
+	SC(&G, 5, PATH, 0x3, 0);		/* O_ACCMODE: no name */
+	SC(&G, 5, PATH, 0x140000, 0);		/* O_EXEC|O_CLOEXEC */
+	SC(&G, 5, PATH);			/* a short record */
+	SC(&G, 499, (uint64_t)-100, PATH, 0x120000, 0);
+	SC(&G, 499, 3, PATH, 0xa02, 0);		/* O_CREAT, mode 0 */
+	SC(&G, 33, PATH, 6);
+	SC(&G, 33, PATH, 0);
+	SC(&G, 33, PATH, 0x10);			/* no name at all */
+	SC(&G, 489, (uint64_t)-100, PATH, 1, 0x100);
+	SC(&G, 552, 5, PATH, BUF, 0x8200);	/* unknown 0x8000 dropped */
+	SC(&G, 503, (uint64_t)-100, PATH, 0);
+	SC(&G, 503, (uint64_t)-100, PATH, 1);
+	SC(&G, 495, (uint64_t)-100, PATH, 4, PATH + 16, 0x400);
+	SC(&G, 502, PATH, (uint64_t)-100, PATH + 16);
+	SC(&G, 15, PATH, 04755);
+	SC(&G, 60, 022);
+	SC(&G, 60, 022, 5);			/* kdump's '(' after umask */
+	SC(&G, 136, PATH, 0);
+	SC(&G, 136, PATH, 0200000);
+	SC(&G, 490, (uint64_t)-100, PATH, 0600, 0x200);
+	SC(&G, 131, 3, 6);
+	SC(&G, 131, 3, 0);
+	SC(&G, 478, 3, 0x100, 0);
+	SC(&G, 478, 3, MINUS1, 7);
+	SC(&G, 92, 3, 1, 0);			/* F_GETFD: no argument */
+	SC(&G, 92, 3, 2, 1);
+	SC(&G, 92, 3, 4, 4);
+	SC(&G, 92, 3, 4, 0x304);		/* FPOIXSHM|FRDAHEAD */
+	SC(&G, 92, 3, 17, 0);
+	SC(&G, 92, 3, 12, BUF);
+	SC(&G, 92, 3, 99, 5);
+	SC(&G, 54, 0, 0x402c7413, BUF);
+	SC(&G, 54, 1, 0x4004667f, BUF);
+	SC(&G, 54, 3, 0xc0206919, BUF);		/* not in the table */
+	SC(&G, 575, 3, 0xffffffff, 4);
+	return (ns);
+}
+
+/* Memory, processes and signals. */
+static int64_t
+decode_procs(FILE *f, int64_t ns)
+{
+
+	SC(&G, 477, 0, 0x1000, 3, 0x1002, MINUS1, 0);
+	SC(&G, 477, 0, 0x1000, 0, 0, 3, 0);
+	SC(&G, 477, 0, 0x1000, 0x70001, 0x1000001, 3, 0);
+	SC(&G, 477, 0, 0x1000, 0x10, 0x0c080002, 3, 0);
+	SC(&G, 74, BUF, 0x1000, 1);
+	SC(&G, 75, BUF, 0x1000, 5);
+	SC(&G, 75, BUF, 0x1000, 4);
+	SC(&G, 75, BUF, 0x1000, 99);
+	SC(&G, 65, BUF, 0x1000, 0);
+	SC(&G, 65, BUF, 0x1000, 3);
+	SC(&G, 324, 3);
+	SC(&G, 251, 0x54);
+	SC(&G, 251, 0x80000000);
+	SC(&G, 7, MINUS1, BUF, 3, 0);
+	SC(&G, 7, 101, BUF, 0, 0);
+	SC(&G, 7, 101, BUF, 16, 0);		/* WEXITED only: no name */
+	SC(&G, 532, 0, 101, BUF, 0x11, 0, 0);
+	SC(&G, 37, 101, 15);
+	SC(&G, 37, 101, 0);
+	SC(&G, 433, 100001, 30);
+	SC(&G, 416, 2, BUF, 0);
+	SC(&G, 416, 66, BUF, 0);
+	SC(&G, 340, 1, BUF, 0);
+	SC(&G, 340, 0, BUF, 0);
+	SC(&G, 194, 8, BUF);
+	SC(&G, 117, MINUS1, BUF);
+	SC(&G, 96, 0, 0, 10);
+	SC(&G, 165, 129, BUF);
+	SC(&G, 26, 10, 101, 0, 0);
+	SC(&G, 221, 0x1234, 1, 01600);
+	SC(&G, 531, 3, 0, 0, 2);
+	SC(&G, 4, 1, BUF, 12);			/* write: not decoded */
+	return (ns);
+}
+
+/* Sockets. */
+static int64_t
+decode_sockets(FILE *f, int64_t ns)
+{
+
+	SC(&G, 97, 2, 0x10000001, 6);
+	SC(&G, 97, 1, 2, 0);
+	SC(&G, 97, 99, 9, 0);
+	SC(&G, 97, 28, 2, 999);
+	SC(&G, 135, 1, 0x20000001, 0, BUF);
+	SC(&G, 105, 3, 0xffff, 4, BUF, 4);
+	SC(&G, 105, 3, 6, 1, BUF, 4);
+	SC(&G, 105, 3, 0, 66, BUF, 4);		/* IP_MINTTL: kdump has none */
+	SC(&G, 105, 3, 0x1234, 5, BUF, 4);
+	SC(&G, 118, 3, 0xffff, 0x1007, BUF, BUF + 8);
+	SC(&G, 134, 3, 1);
+	SC(&G, 134, 3, 7);
+	SC(&G, 133, 3, BUF, 10, 0x20080, BUF + 16, 16);
+	SC(&G, 29, 3, BUF, 10, 0, 0, 0);
+	return (ns);
+}
+
+static void
+decode_trace(FILE *f)
+{
+	int64_t ns = 1;
+
+	abi(f, &G, 10, 0x0c0209, ns++);
+	abi(f, &LX, 10, 0x0c0203, ns++);
+	abi(f, &I32, 10, 0x004109, ns++);
+	ns = decode_files(f, ns);
+	ns = decode_procs(f, ns);
+	ns = decode_sockets(f, ns);
+	/* None of these is decoded by kdump but the last's lseek. */
+	SC(&NC, 5, PATH, 0x601, 0644);
+	SC(&NC, 97, 2, 1, 6);
+	SC(&LX, 5, PATH, 0x601, 0644);
+	SC(&I32, 5, PATH, 0x601, 0644);
+	SC(&I32, 478, 3, 0x1000, 0x1, 2);	/* offset in two slots */
+	/* A new PROCCTOR replaces the old (an exec of a 64-bit binary). */
+	abi(f, &I32, 10, 0x0c0209, ns++);
+	SC(&I32, 478, 3, 0x1000, 2);
+	abi(f, &G, 11, 0, ns++);
+	SC(&G, 5, PATH, 0x601, 0644);
+}
+
 /* A v1 header with the given length and type, into hb. */
 static void
 bad_hdr(uint8_t hb[KTRQ_REC_HDR_V1_SIZE], int type, int32_t len)
@@ -434,6 +600,12 @@ main(int argc, char **argv)
 	if ((f = fopen(path, "wb")) == NULL)
 		die(path);
 	freebsd(f);
+	if (fclose(f) != 0)
+		die(path);
+	snprintf(path, sizeof(path), "%s/decode.ktr", outdir);
+	if ((f = fopen(path, "wb")) == NULL)
+		die(path);
+	decode_trace(f);
 	if (fclose(f) != 0)
 		die(path);
 	corrupt_files();

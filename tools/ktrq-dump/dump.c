@@ -13,6 +13,11 @@
  *
  * The first problem ends the dump with one message naming the byte
  * offset of the record at fault; all earlier records are already out.
+ *
+ * Like kdump, the reader also keeps the ABI each process's PROCCTOR
+ * record gave (until its PROCDTOR): kdump names syscall arguments only
+ * for FreeBSD-ABI processes, so that list grows by one entry per live
+ * traced process, whatever the filters.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -30,12 +35,20 @@
 
 /* First payload buffer; it grows by doubling. */
 #define	PAYLOAD_MIN	4096
+/* First size of the process list; it grows by doubling. */
+#define	PROCS_MIN	16
 
 #if defined(__GNUC__) || defined(__clang__)
 #define	PRINTFLIKE(f, a) __attribute__((__format__(__printf__, f, a)))
 #else
 #define	PRINTFLIKE(f, a)
 #endif
+
+/* What a PROCCTOR record said about a process (kdump's proc_info). */
+struct proc_abi {
+	int32_t		pid;
+	uint32_t	sv_flags;
+};
 
 struct reader {
 	FILE		*in;
@@ -47,6 +60,9 @@ struct reader {
 	uint8_t		*buf;	/* payload, `cap` bytes */
 	size_t		cap;
 	uintmax_t	off;	/* file offset of hbuf[0] */
+	struct proc_abi	*procs;	/* kdump's trace_procs, `nprocs` of them */
+	size_t		nprocs;
+	size_t		capprocs;
 };
 
 void
@@ -186,6 +202,71 @@ write_error(struct reader *rd)
 	return (KTRQ_DUMP_IO);
 }
 
+static struct proc_abi *
+proc_find(struct reader *rd, int32_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < rd->nprocs; i++)
+		if (rd->procs[i].pid == pid)
+			return (&rd->procs[i]);
+	return (NULL);
+}
+
+/* A PROCCTOR replaces what was known of its pid; returns 0 or ENOMEM. */
+static int
+proc_ctor(struct reader *rd, int32_t pid, uint32_t sv_flags)
+{
+	struct proc_abi *p;
+	size_t cap;
+
+	if ((p = proc_find(rd, pid)) == NULL) {
+		if (rd->nprocs == rd->capprocs) {
+			cap = rd->capprocs == 0 ? PROCS_MIN : rd->capprocs * 2;
+			if (cap > SIZE_MAX / sizeof(*p) ||
+			    (p = realloc(rd->procs, cap * sizeof(*p))) == NULL)
+				return (ENOMEM);
+			rd->procs = p;
+			rd->capprocs = cap;
+		}
+		p = &rd->procs[rd->nprocs++];
+		p->pid = pid;
+	}
+	p->sv_flags = sv_flags;
+	return (0);
+}
+
+static void
+proc_dtor(struct reader *rd, int32_t pid)
+{
+	struct proc_abi *p;
+
+	if ((p = proc_find(rd, pid)) != NULL)
+		*p = rd->procs[--rd->nprocs];
+}
+
+/*
+ * kdump's fetchprocinfo() and findabi(): note the ABI records, then give
+ * `r` its process's flags.  Returns 0 or an exit status after a message.
+ */
+static int
+track_abi(struct reader *rd, struct ktrq_dump_rec *r)
+{
+	struct proc_abi *p;
+
+	if (r->type == KTR_PROCCTOR && proc_ctor(rd, r->hdr.pid,
+	    (uint32_t)ktrq_dump_le(r->data, KTRQ_DUMP_PROCCTOR_SIZE)) != 0) {
+		fflush(rd->out);
+		fprintf(rd->err, "ktrq-dump: out of memory\n");
+		return (KTRQ_DUMP_IO);
+	}
+	if (r->type == KTR_PROCDTOR)
+		proc_dtor(rd, r->hdr.pid);
+	if ((p = proc_find(rd, r->hdr.pid)) != NULL)
+		r->sv_flags = p->sv_flags;
+	return (0);
+}
+
 /* The name of a type in messages: kdump's tag, or FreeBSD's KTR_ name. */
 static const char *
 type_name(int type)
@@ -226,6 +307,8 @@ dump_one(struct reader *rd, const struct ktrq_dump_opts *o,
 	if (ktrq_dump_decode(&h, rd->buf, &r) != 0)
 		return (corrupt(rd, "malformed %s payload (length %jd)",
 		    type_name(r.type), (intmax_t)h.len));
+	if ((status = track_abi(rd, &r)) != 0)
+		return (status);
 	errno = 0;
 	/*
 	 * As kdump: the drop is said whatever the filters, once until a
@@ -269,6 +352,7 @@ ktrq_dump_stream(FILE *in, const char *name, FILE *out, FILE *err,
 	while ((status = dump_one(&rd, o, &clk)) == 0)
 		continue;
 	free(rd.buf);
+	free(rd.procs);
 	if (status < 0) {
 		errno = 0;
 		status = fflush(out) != 0 || ferror(out) ?

@@ -60,7 +60,8 @@ void	ktrq_dump_opts_init(struct ktrq_dump_opts *o);
  * printed (and `out` flushed), then one line goes to `err`:
  *	ktrq-dump: <name>: offset <N>: <reason>
  * where N is the byte offset of the offending record's header.  Memory
- * use is bounded by one record (KTRQ_REC_MAXLEN bytes of payload).
+ * use is one record (KTRQ_REC_MAXLEN bytes of payload at most) and, as in
+ * kdump, 8 bytes per process between its PROCCTOR and PROCDTOR records.
  * Returns KTRQ_DUMP_OK; KTRQ_DUMP_FAIL after a message on `err` for
  * corrupt input; KTRQ_DUMP_IO after a message for a read or write error
  * or no memory.  `in` and `out` are not closed.

@@ -17,6 +17,7 @@
 
 #include "names.h"
 #include "print.h"
+#include "sysdecode.h"
 
 #define	NSEC_PER_SEC	1000000000
 #define	NSEC_PER_USEC	1000
@@ -72,6 +73,7 @@ ktrq_dump_decode(const struct ktrq_rec_hdr *h, const uint8_t *payload,
 	len = (size_t)h->len;
 	r->hdr = *h;
 	r->type = h->type & ~KTR_TYPE;
+	r->sv_flags = 0;
 	r->data = payload;
 	r->datalen = len;
 	switch (r->type) {
@@ -261,32 +263,41 @@ ktrq_dump_print_signal(FILE *out, int signo)
 		fprintf(out, "SIG %d", signo);
 }
 
-/* kdump's print_number: %#jx (so 0 is "0"), or signed decimal with -d. */
-static void
-print_number(FILE *out, const struct ktrq_dump_opts *o, char sep,
-    uint64_t v)
+void
+ktrq_dump_print_number(FILE *out, int decimal, uint64_t v)
 {
 
-	if (o->decimal)
-		fprintf(out, "%c%jd", sep,
-		    v <= INT64_MAX ? (intmax_t)v :
+	if (decimal)
+		fprintf(out, "%jd", v <= INT64_MAX ? (intmax_t)v :
 		    (intmax_t)(-(int64_t)(UINT64_MAX - v) - 1));
 	else
-		fprintf(out, "%c%#jx", sep, (uintmax_t)v);
+		fprintf(out, "%#jx", (uintmax_t)v);
 }
 
+/*
+ * As kdump: the arguments by name without -n when the process's PROCCTOR
+ * said it runs FreeBSD's ABI (none seen: no names, as in kdump), else
+ * the numbers; no parentheses at all for a call without arguments.
+ */
 static void
 print_syscall(FILE *out, const struct ktrq_dump_opts *o,
-    const struct ktrq_rec_syscall *s)
+    const struct ktrq_dump_rec *r)
 {
+	const struct ktrq_rec_syscall *s = &r->u.syscall;
 	int i;
 
 	ktrq_dump_print_sysname(out, o, s->code);
-	/* As kdump: no parentheses at all for a call without arguments. */
-	for (i = 0; i < s->narg; i++)
-		print_number(out, o, i == 0 ? '(' : ',', s->args[i]);
-	if (s->narg > 0)
-		fputc(')', out);
+	if (!o->numeric && (r->sv_flags & FREEBSD_SV_ABI_MASK) ==
+	    FREEBSD_SV_ABI_FREEBSD)
+		ktrq_dump_sysdecode_args(out, o->decimal, r->sv_flags, s);
+	else {
+		for (i = 0; i < s->narg; i++) {
+			fputc(i == 0 ? '(' : ',', out);
+			ktrq_dump_print_number(out, o->decimal, s->args[i]);
+		}
+		if (s->narg > 0)
+			fputc(')', out);
+	}
 	fputc('\n', out);
 }
 
@@ -456,7 +467,7 @@ ktrq_dump_print(FILE *out, const struct ktrq_dump_opts *o,
 	print_tag(out, r->type);
 	switch (r->type) {
 	case KTR_SYSCALL:
-		print_syscall(out, o, &r->u.syscall);
+		print_syscall(out, o, r);
 		break;
 	case KTR_SYSRET:
 		print_sysret(out, o, &r->u.sysret);

@@ -49,6 +49,8 @@ struct ktrq_dump_rec {
 	/* Variable part (NAMI path, GIO data, USER bytes...), in the payload. */
 	const uint8_t		*data;
 	size_t			datalen;
+	/* The process's PROCCTOR sv_flags (its ABI), 0 when none was seen. */
+	uint32_t		sv_flags;
 };
 
 /*
@@ -101,6 +103,8 @@ void	ktrq_dump_print_capfail(FILE *out, const struct ktrq_dump_opts *o,
 	    const uint8_t *p, size_t n);
 void	ktrq_dump_print_fault(FILE *out, const uint8_t *p);
 void	ktrq_dump_print_faultend(FILE *out, const uint8_t *p);
+/* kdump's print_number: %#jx (so 0 is "0"), signed %jd when decimal. */
+void	ktrq_dump_print_number(FILE *out, int decimal, uint64_t v);
 /* "SIGINT", or "SIG 99" for a number without a name, as kdump. */
 void	ktrq_dump_print_signal(FILE *out, int signo);
 void	ktrq_dump_print_sysname(FILE *out, const struct ktrq_dump_opts *o,
