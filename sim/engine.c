@@ -667,58 +667,6 @@ sim_clock_ns(void *cookie)
 	return (s->vclock);
 }
 
-/*
- * Allocations carry a header: their size, to account live bytes and to
- * catch a free with the wrong size, and links, so that a failed run --
- * whose threads are abandoned mid-flight -- can still be cleaned up.
- */
-struct blk {
-	struct blk	*next;
-	struct blk	*prev;
-	uint64_t	 size;
-	uint64_t	 pad;		/* keeps the payload 16-byte aligned */
-};
-
-static void *
-sim_alloc(void *cookie, size_t size)
-{
-	struct sim *s = cookie;
-	struct blk *b;
-
-	if (s->faults_armed && ktrq_sim__fault(s, SIM_FAULT_ALLOC, "alloc"))
-		return (NULL);
-	if ((b = malloc(size + sizeof(*b))) == NULL)
-		return (NULL);
-	b->size = size;
-	b->prev = NULL;
-	if ((b->next = s->blocks) != NULL)
-		b->next->prev = b;
-	s->blocks = b;
-	s->alloc_live += size;
-	return (b + 1);
-}
-
-static void
-sim_free(void *cookie, void *ptr, size_t size)
-{
-	struct sim *s = cookie;
-	struct blk *b;
-
-	if (ptr == NULL)
-		return;
-	b = (struct blk *)ptr - 1;
-	if (b->size != size)
-		ktrq_sim__abort(s, SIM_PANIC, "free: size differs from alloc");
-	if (b->next != NULL)
-		b->next->prev = b->prev;
-	if (b->prev != NULL)
-		b->prev->next = b->next;
-	else
-		s->blocks = b->next;
-	s->alloc_live -= size;
-	free(b);
-}
-
 static void
 sim_log(void *cookie, int level, const char *msg)
 {
@@ -780,8 +728,8 @@ static const struct ktrq_os sim_table = {
 	.thread_self = sim_thread_self,
 	.thread_name = sim_thread_name,
 	.clock_ns = sim_clock_ns,
-	.alloc = sim_alloc,
-	.free = sim_free,
+	.alloc = ktrq_sim__alloc,
+	.free = ktrq_sim__free,
 	.log = sim_log,
 	.panic = sim_panic,
 	.tunable = sim_tunable,
@@ -847,8 +795,7 @@ ktrq_sim__destroy(struct sim *s)
 	free(s->ids);
 	free(s->sl);
 	/* What a failed run's abandoned threads never gave back. */
-	while (s->blocks != NULL)
-		sim_free(s, s->blocks + 1, s->blocks->size);
+	ktrq_sim__mem_fini(s);
 	while (s->mutexes != NULL) {
 		s->mutexes->owner = NULL;
 		sim_mtx_destroy(s, s->mutexes);
@@ -895,6 +842,19 @@ abandon_all(struct sim *s)
 	}
 }
 
+/* What can only be judged once every thread is done. */
+static void
+end_checks(struct sim *s)
+{
+	char msg[sizeof(s->message) - 64];
+
+	if (s->status != SIM_OK || !ktrq_sim__mem_verify(s, msg, sizeof(msg)))
+		return;
+	s->status = SIM_VIOLATION;
+	snprintf(s->message, sizeof(s->message), "violation at the end of "
+	    "the run (step %" PRIu64 "): %s", s->steps, msg);
+}
+
 enum sim_status
 ktrq_sim__run(struct sim *s, void (*fn)(void *), void *arg)
 {
@@ -916,6 +876,8 @@ ktrq_sim__run(struct sim *s, void (*fn)(void *), void *arg)
 	}
 	s->cur = root;
 	abandon_all(s);
+	end_checks(s);
+	s->ended = 1;
 	return (s->status);
 }
 
