@@ -41,26 +41,13 @@ ktrq_sim__trace(struct sim *s, enum sim_ev ev, struct sim_thread *t,
 		    s->vclock, what);
 }
 
-/* Channels are named by first appearance: addresses differ per run. */
-int
-ktrq_sim__chan_index(struct sim *s, const void *chan)
-{
-	int i;
-
-	for (i = 0; i < s->nchans; i++)
-		if (s->chans[i] == chan)
-			return (i);
-	if (s->nchans < (int)(sizeof(s->chans) / sizeof(s->chans[0])))
-		s->chans[s->nchans++] = chan;
-	return (i);
-}
-
 void
 ktrq_sim__describe_thread(struct sim *s, const struct sim_thread *t, char *buf,
     size_t len)
 {
 	const struct sim_thread *o;
 
+	(void)s;
 	switch (t->state) {
 	case TS_MTX:
 		o = t->wait_mtx->owner;
@@ -70,8 +57,9 @@ ktrq_sim__describe_thread(struct sim *s, const struct sim_thread *t, char *buf,
 		    o != NULL ? o->name : "(nobody)");
 		break;
 	case TS_SLEEP:
-		snprintf(buf, len, "thread %d \"%s\": sleeps on channel #%d "
-		    "(\"%s\")%s", t->id, t->name, ktrq_sim__chan_index(s, t->chan),
+		/* Named by first use: addresses differ per run. */
+		snprintf(buf, len, "thread %d \"%s\": sleeps on channel #%zu "
+		    "(\"%s\")%s", t->id, t->name, t->chix,
 		    t->wmesg != NULL ? t->wmesg : "", t->deadline != 0 ?
 		    " with a timeout" : "");
 		break;
@@ -141,6 +129,15 @@ earliest_timer(struct sim *s)
 	return (best);
 }
 
+/* t leaves its sleep (woken, timed out, spurious): one sleeper fewer. */
+static void
+unsleep(struct sim *s, struct sim_thread *t)
+{
+
+	t->state = TS_RUNNABLE;
+	s->chan[t->chix].sleepers--;
+}
+
 /* Move virtual time to the earliest deadline and expire what is due. */
 static void
 advance_clock(struct sim *s)
@@ -156,7 +153,8 @@ advance_clock(struct sim *s)
 		t = s->threads[i];
 		if (t->state == TS_SLEEP && t->deadline != 0 &&
 		    t->deadline <= s->vclock) {
-			t->state = TS_RUNNABLE;
+			unsleep(s, t);
+			s->chan[t->chix].timeouts++;
 			t->timedout = 1;
 			ktrq_sim__trace(s, SIM_EV_WAKE, t, "timeout");
 		}
@@ -179,7 +177,8 @@ maybe_spurious(struct sim *s)
 	    "spurious"))
 		return;
 	i = ktrq_sim__choose(s, SIM_CH_SPURIOUS_WHO, (uint64_t)n, "spurious");
-	s->threads[ids[i]]->state = TS_RUNNABLE;
+	unsleep(s, s->threads[ids[i]]);
+	s->chan[s->threads[ids[i]]->chix].spurious++;
 	ktrq_sim__trace(s, SIM_EV_WAKE, s->threads[ids[i]], "spurious");
 }
 
@@ -574,11 +573,18 @@ sim_msleep(void *cookie, const void *chan, struct ktrq_os_mtx *m,
 {
 	struct sim *s = cookie;
 	struct sim_thread *me = s->cur;
+	struct ktrq_sim__chan *c;
 
 	if (chan == NULL || m == NULL || m->magic != MTX_MAGIC)
 		return (EINVAL);
 	if (m->owner != me)
 		return (EPERM);
+	c = ktrq_sim__chan_stat(s, chan);
+	if (c->sleeps++ == 0 && wmesg != NULL)
+		snprintf(c->wmesg, sizeof(c->wmesg), "%s", wmesg);
+	if (++c->sleepers > c->max_sleepers)
+		c->max_sleepers = c->sleepers;
+	me->chix = (size_t)(c - s->chan);
 	/* One thread runs: releasing and sleeping are one atomic step. */
 	mtx_release(s, m);
 	me->chan = chan;
@@ -619,7 +625,8 @@ static void
 wake(struct sim *s, struct sim_thread *t)
 {
 
-	t->state = TS_RUNNABLE;
+	unsleep(s, t);
+	s->chan[t->chix].woken++;
 	t->woken = 1;
 	ktrq_sim__trace(s, SIM_EV_WAKE, t, t->wmesg);
 }
@@ -629,11 +636,16 @@ sim_wakeup(void *cookie, const void *chan)
 {
 	struct sim *s = cookie;
 	struct sim_thread **sl = s->sl;
+	struct ktrq_sim__chan *c;
 	int i, n;
 
 	if (chan == NULL)
 		return;
+	c = ktrq_sim__chan_stat(s, chan);
+	c->wakeups++;
 	n = sleepers_on(s, chan, sl);
+	if ((uint32_t)n > c->max_woken)
+		c->max_woken = (uint32_t)n;
 	for (i = 0; i < n; i++)
 		wake(s, sl[i]);
 	ktrq_sim__resched(s);
@@ -644,12 +656,19 @@ sim_wakeup_one(void *cookie, const void *chan)
 {
 	struct sim *s = cookie;
 	struct sim_thread **sl = s->sl;
+	struct ktrq_sim__chan *c;
 	uint64_t i;
 	int n;
 
 	if (chan == NULL)
 		return;
+	c = ktrq_sim__chan_stat(s, chan);
+	c->wakeup_ones++;
 	if ((n = sleepers_on(s, chan, sl)) > 0) {
+		if ((uint32_t)n > c->max_wake_one)
+			c->max_wake_one = (uint32_t)n;
+		if (c->max_woken < 1)
+			c->max_woken = 1;
 		i = ktrq_sim__choose(s, SIM_CH_WAKE_ONE, (uint64_t)n, "wakeup_one");
 		wake(s, sl[i]);
 	}
@@ -796,6 +815,7 @@ ktrq_sim__destroy(struct sim *s)
 	free(s->sl);
 	/* What a failed run's abandoned threads never gave back. */
 	ktrq_sim__mem_fini(s);
+	ktrq_sim__chan_fini(s);
 	while (s->mutexes != NULL) {
 		s->mutexes->owner = NULL;
 		sim_mtx_destroy(s, s->mutexes);

@@ -39,6 +39,7 @@ struct sim_thread {			/* also the layer's ktrq_os_thread */
 	const char		*wmesg;
 	uint64_t		 deadline;	/* virtual ns, 0: none */
 	uint64_t		 sleep_seq;	/* FIFO among sleepers */
+	size_t			 chix;		/* s->chan[] entry of chan */
 	int			 woken;
 	int			 timedout;
 	struct sim_thread	*join_target;
@@ -147,8 +148,12 @@ struct sim {
 	void			(*tracer)(void *, enum sim_ev, int, uint64_t,
 				    uint64_t, const char *);
 	void			*tracer_arg;
-	const void		*chans[256];	/* first-seen order, for reports */
-	int			 nchans;
+	/* Channel statistics (chan.c): entries in first-use order, hash. */
+	struct ktrq_sim__chan	*chan;
+	size_t			 nchan;
+	size_t			 chan_cap;
+	uint32_t		*chan_hash;	/* index + 1, 0: empty slot */
+	size_t			 chan_hcap;	/* a power of two */
 };
 
 uint64_t ktrq_sim__record(struct sim *, enum sim_choice, uint64_t n, uint64_t v,
@@ -159,7 +164,6 @@ void	ktrq_sim__abort(struct sim *, enum sim_status, const char *msg)
 	    __attribute__((noreturn));
 void	ktrq_sim__trace(struct sim *, enum sim_ev, struct sim_thread *,
 	    const char *what);
-int	ktrq_sim__chan_index(struct sim *, const void *chan);
 void	ktrq_sim__describe_thread(struct sim *, const struct sim_thread *,
 	    char *buf, size_t len);
 
@@ -173,5 +177,12 @@ void	*ktrq_sim__alloc(void *cookie, size_t size);
 void	ktrq_sim__free(void *cookie, void *ptr, size_t size);
 int	ktrq_sim__mem_verify(struct sim *, char *msg, size_t len);
 void	ktrq_sim__mem_fini(struct sim *);
+
+/*
+ * The statistics entry of a channel (chan.c), made at its first use;
+ * valid until the next call.  _chan_fini frees the table.
+ */
+struct ktrq_sim__chan *ktrq_sim__chan_stat(struct sim *, const void *chan);
+void	ktrq_sim__chan_fini(struct sim *);
 
 #endif /* !KTRQ_SIM_IMPL_H */
