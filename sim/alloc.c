@@ -144,23 +144,33 @@ format_at(const struct sim *s, const struct blk_at *at, char *buf,
 	snprintf(buf, len, "step %" PRIu64 "%s%s", at->step, who, pc);
 }
 
-/* The first offset in p[0..n) that is not `byte`, or n. */
-static size_t
-first_not(const unsigned char *p, size_t n, unsigned char byte)
-{
-	uint64_t w, x;
-	size_t i;
+#define	X8(b)	b, b, b, b, b, b, b, b
+#define	PAT	64			/* bytes of a pattern */
+static const unsigned char rz_pat[PAT] = { X8(RZ_BYTE), X8(RZ_BYTE),
+    X8(RZ_BYTE), X8(RZ_BYTE), X8(RZ_BYTE), X8(RZ_BYTE), X8(RZ_BYTE),
+    X8(RZ_BYTE) };
+static const unsigned char poison_pat[PAT] = { X8(POISON_BYTE),
+    X8(POISON_BYTE), X8(POISON_BYTE), X8(POISON_BYTE), X8(POISON_BYTE),
+    X8(POISON_BYTE), X8(POISON_BYTE), X8(POISON_BYTE) };
 
-	w = 0x0101010101010101ULL * byte;
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&x, p + i, sizeof(x));	/* one load */
-		if (x != w)
-			break;
-	}
-	for (; i < n; i++)
-		if (p[i] != byte)
-			return (i);
-	return (n);
+/*
+ * The first offset in p[0..n) that differs from the pattern (PAT bytes
+ * of one value), or n.  The common case, all intact, at memcmp's speed:
+ * when the first PAT bytes match and every byte equals the one PAT
+ * before it, all do.  Only a failure walks to the exact offset.
+ */
+static size_t
+first_not(const unsigned char *p, size_t n, const unsigned char *pat)
+{
+	size_t i, head;
+
+	head = n < PAT ? n : PAT;
+	if (memcmp(p, pat, head) == 0 &&
+	    (n == head || memcmp(p, p + head, n - head) == 0))
+		return (n);
+	for (i = 0; i < n && p[i] == pat[0]; i++)
+		;
+	return (i);
 }
 
 /*
@@ -180,10 +190,10 @@ blk_check(struct sim *s, struct blk *b, const char *when, char *msg,
 
 	ASAN_UNPOISON_MEMORY_REGION(b->rz, BLK_RZ);
 	ASAN_UNPOISON_MEMORY_REGION(p + size, BLK_RZ);
-	if ((off = first_not(b->rz, BLK_RZ, RZ_BYTE)) < BLK_RZ) {
+	if ((off = first_not(b->rz, BLK_RZ, rz_pat)) < BLK_RZ) {
 		what = "heap underrun";
 		at = (long long)off - BLK_RZ;
-	} else if ((off = first_not(p + size, BLK_RZ, RZ_BYTE)) < BLK_RZ) {
+	} else if ((off = first_not(p + size, BLK_RZ, rz_pat)) < BLK_RZ) {
 		what = "heap overrun";
 		at = (long long)(size + off);
 	} else {
@@ -191,7 +201,7 @@ blk_check(struct sim *s, struct blk *b, const char *when, char *msg,
 		off = size;
 		if (b->state == BLK_FREED) {
 			ASAN_UNPOISON_MEMORY_REGION(p, size);
-			off = first_not(p, size, POISON_BYTE);
+			off = first_not(p, size, poison_pat);
 			ASAN_POISON_MEMORY_REGION(p, size);
 		}
 		at = (long long)off;

@@ -75,6 +75,8 @@ struct uaf {
 	unsigned char *p;
 	int write_after;		/* 0: a clean body */
 	int spill;			/* blocks freed after, to evict it */
+	size_t size;			/* 0: 64 */
+	size_t off;			/* where it writes, 0: 8 */
 };
 
 static void
@@ -82,8 +84,8 @@ uaf_alloc(void *arg)
 {
 	struct uaf *u = arg;
 
-	u->p = u->os->alloc(u->os->cookie, 64);
-	memset(u->p, 0x11, 64);
+	u->p = u->os->alloc(u->os->cookie, u->size != 0 ? u->size : 64);
+	memset(u->p, 0x11, u->size != 0 ? u->size : 64);
 }
 
 static void
@@ -91,7 +93,7 @@ uaf_free(void *arg)
 {
 	struct uaf *u = arg;
 
-	u->os->free(u->os->cookie, u->p, 64);
+	u->os->free(u->os->cookie, u->p, u->size != 0 ? u->size : 64);
 }
 
 static void
@@ -119,7 +121,7 @@ uaf_body(const struct ktrq_os *os, void *arg)
 	os->thread_join(os->cookie, f);
 	if (u->write_after) {
 		ktrq_sim_yield(os);
-		wild_write(u->p, 8, 0x42);
+		wild_write(u->p, u->off != 0 ? (ptrdiff_t)u->off : 8, 0x42);
 	}
 	spill(os, u->spill);
 }
@@ -129,10 +131,17 @@ test_uaf_at_end(void **state)
 {
 	struct ktrq_sim_opts o;
 	struct ktrq_sim_report r, r2;
-	struct uaf u = { NULL, NULL, 1, 0 };
+	struct uaf u = { NULL, NULL, 1, 0, 0, 0 };
+	struct uaf far = { NULL, NULL, 1, 0, 5000, 4321 };
 
 	(void)state;
 	opts(&o);
+	/* Deep in a large block: the exact offset still. */
+	assert_int_equal(ktrq_sim_check(&o, uaf_body, &far, &r),
+	    KTRQ_SIM_ASSERTION);
+	assert_true(has(r.message, "use after free: a 5000-byte block was "
+	    "written at offset 4321 after its free"));
+	ktrq_sim_report_fini(&r);
 	assert_int_equal(ktrq_sim_check(&o, uaf_body, &u, &r),
 	    KTRQ_SIM_ASSERTION);
 	assert_int_equal(r.run, 0);
@@ -156,7 +165,7 @@ test_uaf_at_eviction(void **state)
 {
 	struct ktrq_sim_opts o;
 	struct ktrq_sim_report r;
-	struct uaf u = { NULL, NULL, 1, QUAR_BLOCKS + 10 };
+	struct uaf u = { NULL, NULL, 1, QUAR_BLOCKS + 10, 0, 0 };
 
 	(void)state;
 	opts(&o);
@@ -175,7 +184,7 @@ test_clean_holds(void **state)
 {
 	struct ktrq_sim_opts o;
 	struct ktrq_sim_report r;
-	struct uaf u = { NULL, NULL, 0, QUAR_BLOCKS * 3 };
+	struct uaf u = { NULL, NULL, 0, QUAR_BLOCKS * 3, 0, 0 };
 
 	(void)state;
 	opts(&o);
