@@ -75,6 +75,78 @@ ktrq_sim_report_fini(struct ktrq_sim_report *r)
 		return;
 	free(r->schedule);
 	r->schedule = NULL;
+	free(r->channels);
+	r->channels = NULL;
+	r->nchannels = 0;
+}
+
+/*
+ * The report's channels, merged by wait message over the runs, and for
+ * each the last run that counted in its `runs` (one count per run).
+ */
+struct channels {
+	struct ktrq_sim_report *r;
+	uint64_t	*last;		/* run + 1, per entry */
+};
+
+/* The entry for `wmesg`, added at the end when new; NULL: ENOMEM. */
+static struct ktrq_sim_channel *
+channel_of(struct channels *ch, const char *wmesg, uint64_t **lastp)
+{
+	struct ktrq_sim_report *r = ch->r;
+	struct ktrq_sim_channel *c;
+	uint64_t *last;
+	size_t i;
+
+	for (i = 0; i < r->nchannels; i++)
+		if (strcmp(r->channels[i].wmesg, wmesg) == 0) {
+			*lastp = &ch->last[i];
+			return (&r->channels[i]);
+		}
+	if ((last = realloc(ch->last, (i + 1) * sizeof(*last))) == NULL)
+		return (NULL);
+	ch->last = last;
+	if ((c = realloc(r->channels, (i + 1) * sizeof(*c))) == NULL)
+		return (NULL);
+	r->channels = c;
+	r->nchannels++;
+	memset(&c[i], 0, sizeof(c[i]));
+	snprintf(c[i].wmesg, sizeof(c[i].wmesg), "%s", wmesg);
+	last[i] = 0;
+	*lastp = &last[i];
+	return (&c[i]);
+}
+
+/*
+ * Merge the channels of run `run` (0..) into the report, by wait message
+ * (a channel nobody slept on has none and is left out).  0 or ENOMEM.
+ */
+static int
+channels_add(struct channels *ch, const struct sim *s, uint64_t run)
+{
+	const struct ktrq_sim__chan *sc;
+	struct ktrq_sim_channel *c;
+	uint64_t *last;
+	size_t i;
+
+	for (i = 0; (sc = ktrq_sim__chan_at(s, i)) != NULL; i++) {
+		if (sc->sleeps == 0)
+			continue;
+		if ((c = channel_of(ch, sc->wmesg, &last)) == NULL)
+			return (ENOMEM);
+		if (*last != run + 1) {
+			*last = run + 1;
+			c->runs++;
+		}
+		c->sleeps += sc->sleeps;
+		c->wakeups += sc->wakeups;
+		c->wakeup_ones += sc->wakeup_ones;
+		if (sc->max_sleepers > c->max_sleepers)
+			c->max_sleepers = sc->max_sleepers;
+		if (sc->max_woken > c->max_woken)
+			c->max_woken = sc->max_woken;
+	}
+	return (0);
 }
 
 static int
@@ -346,6 +418,7 @@ replay_check(const struct ktrq_sim_opts *o, const char *text,
 {
 	struct sim_schedule sc;
 	struct sim_params p;
+	struct channels ch = { r, NULL };
 	struct sim *s;
 	char err[256], prog[256];
 	uint64_t k;
@@ -391,6 +464,9 @@ replay_check(const struct ktrq_sim_opts *o, const char *text,
 		keep_failure(r, s, kind, p.seed, 0);
 		print_failure(o, r);
 	}
+	if (s != NULL && channels_add(&ch, s, 0) != 0)
+		kind = -ENOMEM;
+	free(ch.last);
 	ktrq_sim__destroy(s);
 	ktrq_sim__schedule_fini(&sc);
 	return (tl_error != 0 ? -tl_error : kind);
@@ -429,6 +505,7 @@ ktrq_sim_check(const struct ktrq_sim_opts *opts,
 	struct ktrq_sim_report local, *r;
 	struct ktrq_sim_opts eo, *o = &eo;
 	struct sim_params p;
+	struct channels ch;
 	struct sim *s;
 	const char *text;
 	uint64_t i, k, longest;
@@ -436,6 +513,8 @@ ktrq_sim_check(const struct ktrq_sim_opts *opts,
 
 	r = rep != NULL ? rep : &local;
 	memset(r, 0, sizeof(*r));
+	ch.r = r;
+	ch.last = NULL;
 	if (opts == NULL || body == NULL || !opts_valid(opts))
 		return (-EINVAL);
 	eo = *opts;
@@ -470,12 +549,18 @@ ktrq_sim_check(const struct ktrq_sim_opts *opts,
 				print_failure(o, r);
 			}
 		}
+		if (channels_add(&ch, s, i) != 0) {
+			ktrq_sim__destroy(s);
+			kind = -ENOMEM;
+			goto out;
+		}
 		ktrq_sim__destroy(s);
 		if (r->failures > o->max_failures || tl_error != 0)
 			break;
 	}
 	kind = tl_error != 0 ? -tl_error : first;
 out:
+	free(ch.last);
 	if (rep == NULL)
 		ktrq_sim_report_fini(&local);
 	return (kind);

@@ -43,26 +43,13 @@ ktrq_sim__trace(struct sim *s, enum sim_ev ev, struct sim_thread *t,
 		    s->vclock, what);
 }
 
-/* Channels are named by first appearance: addresses differ per run. */
-int
-ktrq_sim__chan_index(struct sim *s, const void *chan)
-{
-	int i;
-
-	for (i = 0; i < s->nchans; i++)
-		if (s->chans[i] == chan)
-			return (i);
-	if (s->nchans < (int)(sizeof(s->chans) / sizeof(s->chans[0])))
-		s->chans[s->nchans++] = chan;
-	return (i);
-}
-
 void
 ktrq_sim__describe_thread(struct sim *s, const struct sim_thread *t, char *buf,
     size_t len)
 {
 	const struct sim_thread *o;
 
+	(void)s;
 	switch (t->state) {
 	case TS_MTX:
 		o = t->wait_mtx->owner;
@@ -72,8 +59,9 @@ ktrq_sim__describe_thread(struct sim *s, const struct sim_thread *t, char *buf,
 		    o != NULL ? o->name : "(nobody)");
 		break;
 	case TS_SLEEP:
-		snprintf(buf, len, "thread %d \"%s\": sleeps on channel #%d "
-		    "(\"%s\")%s", t->id, t->name, ktrq_sim__chan_index(s, t->chan),
+		/* Named by first use: addresses differ per run. */
+		snprintf(buf, len, "thread %d \"%s\": sleeps on channel #%zu "
+		    "(\"%s\")%s", t->id, t->name, t->chix,
 		    t->wmesg != NULL ? t->wmesg : "", t->deadline != 0 ?
 		    " with a timeout" : "");
 		break;
@@ -143,6 +131,15 @@ earliest_timer(struct sim *s)
 	return (best);
 }
 
+/* t leaves its sleep (woken, timed out, spurious): one sleeper fewer. */
+static void
+unsleep(struct sim *s, struct sim_thread *t)
+{
+
+	t->state = TS_RUNNABLE;
+	s->chan[t->chix].sleepers--;
+}
+
 /* Move virtual time to the earliest deadline and expire what is due. */
 static void
 advance_clock(struct sim *s)
@@ -158,7 +155,8 @@ advance_clock(struct sim *s)
 		t = s->threads[i];
 		if (t->state == TS_SLEEP && t->deadline != 0 &&
 		    t->deadline <= s->vclock) {
-			t->state = TS_RUNNABLE;
+			unsleep(s, t);
+			s->chan[t->chix].timeouts++;
 			t->timedout = 1;
 			ktrq_sim__trace(s, SIM_EV_WAKE, t, "timeout");
 		}
@@ -181,7 +179,8 @@ maybe_spurious(struct sim *s)
 	    "spurious"))
 		return;
 	i = ktrq_sim__choose(s, SIM_CH_SPURIOUS_WHO, (uint64_t)n, "spurious");
-	s->threads[ids[i]]->state = TS_RUNNABLE;
+	unsleep(s, s->threads[ids[i]]);
+	s->chan[s->threads[ids[i]]->chix].spurious++;
 	ktrq_sim__trace(s, SIM_EV_WAKE, s->threads[ids[i]], "spurious");
 }
 
@@ -576,11 +575,18 @@ sim_msleep(void *cookie, const void *chan, struct ktrq_os_mtx *m,
 {
 	struct sim *s = cookie;
 	struct sim_thread *me = s->cur;
+	struct ktrq_sim__chan *c;
 
 	if (chan == NULL || m == NULL || m->magic != MTX_MAGIC)
 		return (EINVAL);
 	if (m->owner != me)
 		return (EPERM);
+	c = ktrq_sim__chan_stat(s, chan);
+	if (c->sleeps++ == 0 && wmesg != NULL)
+		snprintf(c->wmesg, sizeof(c->wmesg), "%s", wmesg);
+	if (++c->sleepers > c->max_sleepers)
+		c->max_sleepers = c->sleepers;
+	me->chix = (size_t)(c - s->chan);
 	/* One thread runs: releasing and sleeping are one atomic step. */
 	mtx_release(s, m);
 	me->chan = chan;
@@ -621,7 +627,8 @@ static void
 wake(struct sim *s, struct sim_thread *t)
 {
 
-	t->state = TS_RUNNABLE;
+	unsleep(s, t);
+	s->chan[t->chix].woken++;
 	t->woken = 1;
 	ktrq_sim__trace(s, SIM_EV_WAKE, t, t->wmesg);
 }
@@ -631,11 +638,16 @@ sim_wakeup(void *cookie, const void *chan)
 {
 	struct sim *s = cookie;
 	struct sim_thread **sl = s->sl;
+	struct ktrq_sim__chan *c;
 	int i, n;
 
 	if (chan == NULL)
 		return;
+	c = ktrq_sim__chan_stat(s, chan);
+	c->wakeups++;
 	n = sleepers_on(s, chan, sl);
+	if ((uint32_t)n > c->max_woken)
+		c->max_woken = (uint32_t)n;
 	for (i = 0; i < n; i++)
 		wake(s, sl[i]);
 	ktrq_sim__resched(s);
@@ -646,12 +658,19 @@ sim_wakeup_one(void *cookie, const void *chan)
 {
 	struct sim *s = cookie;
 	struct sim_thread **sl = s->sl;
+	struct ktrq_sim__chan *c;
 	uint64_t i;
 	int n;
 
 	if (chan == NULL)
 		return;
+	c = ktrq_sim__chan_stat(s, chan);
+	c->wakeup_ones++;
 	if ((n = sleepers_on(s, chan, sl)) > 0) {
+		if ((uint32_t)n > c->max_wake_one)
+			c->max_wake_one = (uint32_t)n;
+		if (c->max_woken < 1)
+			c->max_woken = 1;
 		i = ktrq_sim__choose(s, SIM_CH_WAKE_ONE, (uint64_t)n, "wakeup_one");
 		wake(s, sl[i]);
 	}
@@ -667,58 +686,6 @@ sim_clock_ns(void *cookie)
 
 	ktrq_sim__resched(s);
 	return (s->vclock);
-}
-
-/*
- * Allocations carry a header: their size, to account live bytes and to
- * catch a free with the wrong size, and links, so that a failed run --
- * whose threads are abandoned mid-flight -- can still be cleaned up.
- */
-struct blk {
-	struct blk	*next;
-	struct blk	*prev;
-	uint64_t	 size;
-	uint64_t	 pad;		/* keeps the payload 16-byte aligned */
-};
-
-static void *
-sim_alloc(void *cookie, size_t size)
-{
-	struct sim *s = cookie;
-	struct blk *b;
-
-	if (s->faults_armed && ktrq_sim__fault(s, SIM_FAULT_ALLOC, "alloc"))
-		return (NULL);
-	if ((b = malloc(size + sizeof(*b))) == NULL)
-		return (NULL);
-	b->size = size;
-	b->prev = NULL;
-	if ((b->next = s->blocks) != NULL)
-		b->next->prev = b;
-	s->blocks = b;
-	s->alloc_live += size;
-	return (b + 1);
-}
-
-static void
-sim_free(void *cookie, void *ptr, size_t size)
-{
-	struct sim *s = cookie;
-	struct blk *b;
-
-	if (ptr == NULL)
-		return;
-	b = (struct blk *)ptr - 1;
-	if (b->size != size)
-		ktrq_sim__abort(s, SIM_PANIC, "free: size differs from alloc");
-	if (b->next != NULL)
-		b->next->prev = b->prev;
-	if (b->prev != NULL)
-		b->prev->next = b->next;
-	else
-		s->blocks = b->next;
-	s->alloc_live -= size;
-	free(b);
 }
 
 static void
@@ -782,8 +749,8 @@ static const struct ktrq_os sim_table = {
 	.thread_self = sim_thread_self,
 	.thread_name = sim_thread_name,
 	.clock_ns = sim_clock_ns,
-	.alloc = sim_alloc,
-	.free = sim_free,
+	.alloc = ktrq_sim__alloc,
+	.free = ktrq_sim__free,
 	.log = sim_log,
 	.panic = sim_panic,
 	.tunable = sim_tunable,
@@ -850,8 +817,8 @@ ktrq_sim__destroy(struct sim *s)
 	free(s->ids);
 	free(s->sl);
 	/* What a failed run's abandoned threads never gave back. */
-	while (s->blocks != NULL)
-		sim_free(s, s->blocks + 1, s->blocks->size);
+	ktrq_sim__mem_fini(s);
+	ktrq_sim__chan_fini(s);
 	while (s->mutexes != NULL) {
 		s->mutexes->owner = NULL;
 		sim_mtx_destroy(s, s->mutexes);
@@ -898,6 +865,19 @@ abandon_all(struct sim *s)
 	}
 }
 
+/* What can only be judged once every thread is done. */
+static void
+end_checks(struct sim *s)
+{
+	char msg[sizeof(s->message) - 64];
+
+	if (s->status != SIM_OK || !ktrq_sim__mem_verify(s, msg, sizeof(msg)))
+		return;
+	s->status = SIM_VIOLATION;
+	snprintf(s->message, sizeof(s->message), "violation at the end of "
+	    "the run (step %" PRIu64 "): %s", s->steps, msg);
+}
+
 enum sim_status
 ktrq_sim__run(struct sim *s, void (*fn)(void *), void *arg)
 {
@@ -919,12 +899,14 @@ ktrq_sim__run(struct sim *s, void (*fn)(void *), void *arg)
 	}
 	s->cur = root;
 	abandon_all(s);
+	end_checks(s);
 	if (s->status == SIM_OK && s->leak_check && s->alloc_live != 0) {
 		s->status = SIM_VIOLATION;
 		snprintf(s->message, sizeof(s->message), "leak: %" PRIu64
 		    " bytes allocated through the layer were never freed by "
 		    "the end of the run", s->alloc_live);
 	}
+	s->ended = 1;
 	return (s->status);
 }
 

@@ -198,6 +198,36 @@ struct ktrq_sim__result {
 void	ktrq_sim__result(const struct sim *, struct ktrq_sim__result *);
 
 /*
+ * Per wait channel, what the run did with it: every channel passed to
+ * msleep, wakeup or wakeup_one, in order of first use (the same in every
+ * replay of the run).  A wakeup that never woke two sleepers at once
+ * (max_woken < 2) behaved exactly as a wakeup_one would have.
+ */
+struct ktrq_sim__chan {
+	const void	*chan;		/* its address, meaningful in this run
+					   only */
+	char		 wmesg[KTRQ_OS_NAMELEN]; /* of the first msleep on it,
+					   "" when nobody slept on it */
+	uint64_t	 sleeps;	/* msleep calls */
+	uint64_t	 timeouts;	/* sleeps ended by their deadline */
+	uint64_t	 spurious;	/* sleeps ended by a spurious wakeup */
+	uint64_t	 wakeups;	/* wakeup calls */
+	uint64_t	 wakeup_ones;	/* wakeup_one calls */
+	uint64_t	 woken;		/* sleepers woken by either */
+	uint32_t	 sleepers;	/* asleep on it now (at the end) */
+	uint32_t	 max_sleepers;	/* most asleep on it at once */
+	uint32_t	 max_woken;	/* most sleepers one wakeup woke */
+	uint32_t	 max_wake_one;	/* most sleepers a wakeup_one chose
+					   among */
+};
+/*
+ * The i-th channel (0..), NULL past the last; valid until the next layer
+ * call of the run, and after the run until ktrq_sim__destroy:
+ *	for (i = 0; (c = ktrq_sim__chan_at(s, i)) != NULL; i++) ...
+ */
+const struct ktrq_sim__chan *ktrq_sim__chan_at(const struct sim *, size_t i);
+
+/*
  * The failure report in full: for a deadlock, every thread with what it
  * waits on (channel and wait message, or mutex and its holder).
  */

@@ -39,6 +39,7 @@ struct sim_thread {			/* also the layer's ktrq_os_thread */
 	const char		*wmesg;
 	uint64_t		 deadline;	/* virtual ns, 0: none */
 	uint64_t		 sleep_seq;	/* FIFO among sleepers */
+	size_t			 chix;		/* s->chan[] entry of chan */
 	int			 woken;
 	int			 timedout;
 	struct sim_thread	*join_target;
@@ -130,19 +131,29 @@ struct sim {
 
 	/* The end. */
 	int			 started;
+	int			 ended;		/* ktrq_sim__run returned */
 	int			 aborting;
 	enum sim_status		 status;
 	char			 message[1024];
 	jmp_buf			 root_jmp;
 
+	/* The layer's allocator (alloc.c). */
 	uint64_t		 alloc_live;
 	struct blk		*blocks;	/* live layer allocations */
+	struct blk		*quar;		/* freed, oldest first */
+	struct blk		*quar_tail;
+	size_t			 quar_n;
+	uint64_t		 quar_bytes;
 	struct ktrq_os_mtx	*mutexes;	/* live mutexes */
 	void			(*tracer)(void *, enum sim_ev, int, uint64_t,
 				    uint64_t, const char *);
 	void			*tracer_arg;
-	const void		*chans[256];	/* first-seen order, for reports */
-	int			 nchans;
+	/* Channel statistics (chan.c): entries in first-use order, hash. */
+	struct ktrq_sim__chan	*chan;
+	size_t			 nchan;
+	size_t			 chan_cap;
+	uint32_t		*chan_hash;	/* index + 1, 0: empty slot */
+	size_t			 chan_hcap;	/* a power of two */
 	struct sim_cleanup	*cleanups;	/* newest first */
 	int			 leak_check;	/* judged after the run */
 };
@@ -155,8 +166,25 @@ void	ktrq_sim__abort(struct sim *, enum sim_status, const char *msg)
 	    __attribute__((noreturn));
 void	ktrq_sim__trace(struct sim *, enum sim_ev, struct sim_thread *,
 	    const char *what);
-int	ktrq_sim__chan_index(struct sim *, const void *chan);
 void	ktrq_sim__describe_thread(struct sim *, const struct sim_thread *,
 	    char *buf, size_t len);
+
+/*
+ * The layer's alloc and free (alloc.c): redzones, poisoned freed blocks
+ * in a FIFO quarantine; a write where none may be fails the run.
+ * _mem_verify checks every block at the end of a run (0, or 1 with the
+ * message); _mem_fini gives every block back, unchecked.
+ */
+void	*ktrq_sim__alloc(void *cookie, size_t size);
+void	ktrq_sim__free(void *cookie, void *ptr, size_t size);
+int	ktrq_sim__mem_verify(struct sim *, char *msg, size_t len);
+void	ktrq_sim__mem_fini(struct sim *);
+
+/*
+ * The statistics entry of a channel (chan.c), made at its first use;
+ * valid until the next call.  _chan_fini frees the table.
+ */
+struct ktrq_sim__chan *ktrq_sim__chan_stat(struct sim *, const void *chan);
+void	ktrq_sim__chan_fini(struct sim *);
 
 #endif /* !KTRQ_SIM_IMPL_H */

@@ -127,8 +127,27 @@ struct ktrq_sim_opts {
 int	ktrq_sim_opts_init(struct ktrq_sim_opts *);
 
 /*
+ * A wait message's channels over the runs of a check: every channel
+ * some thread slept on (msleep) with this wmesg, merged by wmesg.  A
+ * wakeup that never found two sleepers (max_woken < 2) did what a
+ * wakeup_one would have done: no run could have told them apart.
+ */
+struct ktrq_sim_channel {
+	char		 wmesg[KTRQ_OS_NAMELEN];
+	uint64_t	 runs;		/* runs that slept on one */
+	uint64_t	 sleeps;	/* msleep calls, all runs */
+	uint64_t	 wakeups;	/* wakeup calls on these channels */
+	uint64_t	 wakeup_ones;	/* wakeup_one calls on them */
+	uint64_t	 max_sleepers;	/* most threads asleep at once on one
+					   channel, in any run */
+	uint64_t	 max_woken;	/* most sleepers one wakeup (or
+					   wakeup_one: 1) woke */
+};
+
+/*
  * What a check found.  Storage is the report's own: the fixed buffers
- * below and `schedule`, malloc'ed, freed by ktrq_sim_report_fini().
+ * below, `schedule` and `channels`, malloc'ed, freed by
+ * ktrq_sim_report_fini().
  */
 struct ktrq_sim_report {
 	int		 kind;		/* enum ktrq_sim_kind of the first
@@ -141,6 +160,9 @@ struct ktrq_sim_report {
 	uint64_t	 pct_steps;	/* the last PCT k used */
 	char		 message[2048];	/* what failed, "" when held */
 	char		*schedule;	/* text form, NULL when held */
+	/* The wait channels of every run done, in order of first use. */
+	struct ktrq_sim_channel *channels;
+	size_t		 nchannels;
 };
 
 /*
