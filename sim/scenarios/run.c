@@ -92,6 +92,46 @@ judge(struct run *r, struct scn_outcome *out)
 		out->ok = 1;
 }
 
+void
+scn_chan_merge(struct scn_chan *v, int *n, const struct scn_chan *c)
+{
+	int i;
+
+	for (i = 0; i < *n && strcmp(v[i].wmesg, c->wmesg) != 0; i++)
+		continue;
+	if (i == *n) {
+		if (*n == SCN_CHANS_MAX)
+			return;
+		memset(&v[i], 0, sizeof(v[i]));
+		memcpy(v[i].wmesg, c->wmesg, sizeof(v[i].wmesg));
+		(*n)++;
+	}
+	v[i].sleeps += c->sleeps;
+	if (c->max_sleepers > v[i].max_sleepers)
+		v[i].max_sleepers = c->max_sleepers;
+	if (c->max_woken > v[i].max_woken)
+		v[i].max_woken = c->max_woken;
+}
+
+static void
+collect_chans(struct run *r, struct scn_outcome *out)
+{
+	const struct ktrq_sim__chan *sc;
+	struct scn_chan c;
+	size_t i;
+
+	for (i = 0; (sc = ktrq_sim__chan_at(r->s, i)) != NULL; i++) {
+		if (sc->sleeps == 0)
+			continue;
+		memset(&c, 0, sizeof(c));
+		memcpy(c.wmesg, sc->wmesg, sizeof(c.wmesg));
+		c.sleeps = sc->sleeps;
+		c.max_sleepers = sc->max_sleepers;
+		c.max_woken = sc->max_woken;
+		scn_chan_merge(out->chans, &out->nchans, &c);
+	}
+}
+
 static void
 collect(struct run *r, struct scn_outcome *out)
 {
@@ -107,6 +147,7 @@ collect(struct run *r, struct scn_outcome *out)
 		res->trace = NULL;
 	}
 	out->trace_hash = fnv(out->trace, out->trace_len);
+	collect_chans(r, out);
 	out->schedule = ktrq_sim__schedule_format(ktrq_sim__recorded(r->s));
 	/* The harness lives until the sim is destroyed: its log is whole. */
 	if (!out->ok && r->call.h != NULL)

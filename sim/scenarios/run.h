@@ -19,6 +19,19 @@
 #include "scenario.h"
 #include "sim.h"
 
+/*
+ * A wait channel of the core in one run, merged by wait message: the
+ * most threads asleep on it at once and the most one wakeup woke.  With
+ * fewer than two, waking one and waking all cannot be told apart.
+ */
+#define	SCN_CHANS_MAX	16
+struct scn_chan {
+	char		 wmesg[KTRQ_OS_NAMELEN];
+	uint64_t	 sleeps;
+	uint32_t	 max_sleepers;
+	uint32_t	 max_woken;
+};
+
 struct scn_outcome {
 	struct ktrq_sim__result	 sim;
 	int			 ok;		/* status OK and oracle held */
@@ -35,7 +48,12 @@ struct scn_outcome {
 	 * malloc'ed, else NULL.
 	 */
 	char			*events;
+	struct scn_chan		 chans[SCN_CHANS_MAX];	/* by first use */
+	int			 nchans;
 };
+
+/* Merge channel `c` into `v` (of *n, at most SCN_CHANS_MAX) by wmesg. */
+void	scn_chan_merge(struct scn_chan *v, int *n, const struct scn_chan *c);
 
 /* Optional observers of one run (for --timeline). */
 struct scn_hooks {

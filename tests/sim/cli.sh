@@ -104,12 +104,25 @@ workload_table() {
 # parent to save a schedule.
 sweep_crash() {
 	KTRQ_SIM_TEST_CRASH_SEED=5 expect_rc 1 "$SIM" sweep --seeds 1:12 --jobs 2
-	grep -q 'seed 5: crash: the worker process died of signal 11' out ||
+	# SIGSEGV, or SIGABRT where a sanitizer's handler takes it.
+	grep -Eq 'seed 5: crash: the worker process died of signal (11|6) ' out ||
 	    die "no crash report: $(cat out)"
 	grep -q '^runs: *12' out || grep -q '12 runs' out ||
 	    die "the sweep did not finish: $(cat out)"
 	ls ./*.sched >/dev/null 2>&1 && die "a schedule was saved for a crash"
 	return 0
+}
+
+# The core's wait channels are reported; the one where several threads
+# can sleep (ktrpool, back-pressure waiters) must see two or more at once,
+# or swapping its wakeup for wakeup_one could not be seen.
+channels() {
+	expect_rc 0 "$SIM" sweep --scenario backpressure --seeds 1:100 --jobs 2
+	n=$(sed -n 's/.*ktrpool: [0-9]* sleeps, at most \([0-9]*\) asleep.*/\1/p' out)
+	[ -n "$n" ] && [ "$n" -ge 2 ] || die "ktrpool at most '$n' asleep: $(cat out)"
+	expect_rc 0 "$SIM" run --scenario backpressure --seed 2 --json
+	json_ok out
+	grep -q '"channels":\[{"wmesg":' out || die "run --json: no channels"
 }
 
 # A schedule of a user's program (ktrq_sim_check) is named as such.

@@ -248,6 +248,7 @@ text_counts(FILE *f, const struct run_report *r)
 		    o->trace_hash == r->expect_trace ? "matches" :
 		    "DIFFERS from");
 	fprintf(f, "\nschedule hash: %016" PRIx64 "\n", o->sim.schedule_hash);
+	report_chans_text(f, o->chans, o->nchans);
 }
 
 /* How to get this run back: the file, or the schedule itself. */
@@ -390,6 +391,43 @@ json_params(FILE *f, const struct run_report *r, int *first)
 	json_u64(f, "max_steps", p->max_steps, first);
 }
 
+/*
+ * The core's wait channels: a channel that never had two sleepers at
+ * once cannot tell waking one from waking all (docs/sim.md).
+ */
+void
+report_chans_text(FILE *f, const struct scn_chan *c, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		fprintf(f, "%-15s%s: %" PRIu64 " sleeps, at most %" PRIu32
+		    " asleep at once, %" PRIu32 " woken by one wakeup\n",
+		    i == 0 ? "channels:" : "", c[i].wmesg, c[i].sleeps,
+		    c[i].max_sleepers, c[i].max_woken);
+}
+
+void
+report_chans_json(FILE *f, const struct scn_chan *c, int n, int *first)
+{
+	int i, cf;
+
+	json_key(f, "channels", first);
+	fputc('[', f);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			fputc(',', f);
+		fputc('{', f);
+		cf = 1;
+		json_text(f, "wmesg", c[i].wmesg, &cf);
+		json_u64(f, "sleeps", c[i].sleeps, &cf);
+		json_u64(f, "max_sleepers", c[i].max_sleepers, &cf);
+		json_u64(f, "max_woken", c[i].max_woken, &cf);
+		fputc('}', f);
+	}
+	fputc(']', f);
+}
+
 static void
 json_counts(FILE *f, const struct scn_outcome *o, int *first)
 {
@@ -409,6 +447,7 @@ json_counts(FILE *f, const struct scn_outcome *o, int *first)
 	json_u64(f, "alloc_live", o->sim.alloc_live, first);
 	json_hex(f, "trace_hash", o->trace_hash, first);
 	json_hex(f, "schedule_hash", o->sim.schedule_hash, first);
+	report_chans_json(f, o->chans, o->nchans, first);
 }
 
 void

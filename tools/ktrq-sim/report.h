@@ -51,6 +51,9 @@ const char *report_result_name(const struct scn_outcome *);
 int	report_ok(const struct run_report *, char *why, size_t len);
 
 void	report_text(FILE *, const struct run_report *);
+/* The core's wait channels, as text lines or a JSON "channels" array. */
+void	report_chans_text(FILE *, const struct scn_chan *, int n);
+void	report_chans_json(FILE *, const struct scn_chan *, int n, int *first);
 void	report_json(FILE *, const struct run_report *);
 
 /*

@@ -46,6 +46,8 @@ struct seed_result {
 	char		 result[32];	/* result name, or "crash" */
 	char		 sched[512];	/* saved schedule, "" if none */
 	char		 msg[256];	/* first line of the failure */
+	struct scn_chan	 chans[SCN_CHANS_MAX];	/* the core's wait channels */
+	int		 nchans;
 };
 
 struct agg {
@@ -56,6 +58,8 @@ struct agg {
 	size_t		 nh, caph;
 	struct seed_result *fail;
 	size_t		 nfail, capfail;
+	struct scn_chan	 chans[SCN_CHANS_MAX];	/* merged over every run */
+	int		 nchans;
 	int		 bad_params;	/* scn_run's errno, 0: fine */
 	int		 stop;
 	uint64_t	 t0, last_draw;
@@ -135,6 +139,8 @@ run_seed(const struct sweep_opts *o, uint64_t seed, struct seed_result *r,
 	r->shash = out.sim.schedule_hash;
 	r->thash = out.trace_hash;
 	snprintf(r->result, sizeof(r->result), "%s", report_result_name(&out));
+	memcpy(r->chans, out.chans, sizeof(r->chans));
+	r->nchans = out.nchans;
 	if (!out.ok) {
 		one_line(r->msg, sizeof(r->msg), out.verdict[0] != '\0' ?
 		    out.verdict : out.sim.message);
@@ -172,16 +178,60 @@ write_all(int fd, const char *p, size_t n)
 	return (0);
 }
 
+/* "wmesg:sleeps:max_sleepers:max_woken;..." (wait messages are words). */
+static void
+chans_encode(char *buf, size_t len, const struct seed_result *r)
+{
+	size_t o;
+	int i;
+
+	buf[0] = '\0';
+	for (o = 0, i = 0; i < r->nchans && o < len; i++)
+		if (strpbrk(r->chans[i].wmesg, ":;\t\n") == NULL)
+			o += (size_t)snprintf(buf + o, len - o, "%s:%" PRIu64
+			    ":%" PRIu32 ":%" PRIu32 ";", r->chans[i].wmesg,
+			    r->chans[i].sleeps, r->chans[i].max_sleepers,
+			    r->chans[i].max_woken);
+}
+
+static void
+chans_decode(char *s, struct seed_result *r)
+{
+	struct scn_chan c;
+	char *e, *f[4];
+	int n;
+
+	for (; *s != '\0'; s = e + 1) {
+		if ((e = strchr(s, ';')) == NULL)
+			return;
+		*e = '\0';
+		for (n = 0; n < 4 && s != NULL; n++) {
+			f[n] = s;
+			if ((s = strchr(s, ':')) != NULL)
+				*s++ = '\0';
+		}
+		if (n != 4)
+			return;
+		memset(&c, 0, sizeof(c));
+		snprintf(c.wmesg, sizeof(c.wmesg), "%s", f[0]);
+		c.sleeps = strtoull(f[1], NULL, 10);
+		c.max_sleepers = (uint32_t)strtoul(f[2], NULL, 10);
+		c.max_woken = (uint32_t)strtoul(f[3], NULL, 10);
+		scn_chan_merge(r->chans, &r->nchans, &c);
+	}
+}
+
 static int
 send_result(int fd, const struct seed_result *r)
 {
-	char line[1024];
+	char line[2048], chans[768];
 	int n;
 
+	chans_encode(chans, sizeof(chans), r);
 	n = snprintf(line, sizeof(line), "R\t%" PRIu64 "\t%d\t%" PRIu64
-	    "\t%" PRIu64 "\t%016" PRIx64 "\t%016" PRIx64 "\t%s\t%s\t%s\n",
+	    "\t%" PRIu64 "\t%016" PRIx64 "\t%016" PRIx64 "\t%s\t%s\t%s\t%s\n",
 	    r->seed, r->ok, r->steps, r->decisions, r->shash, r->thash,
-	    r->result, r->sched, r->msg);
+	    r->result, r->sched, r->msg, chans);
 	return (write_all(fd, line, (size_t)n));
 }
 
@@ -202,10 +252,10 @@ split(char *line, char **f, int max)
 static int
 parse_result(char *line, struct seed_result *r)
 {
-	char *f[10];
+	char *f[11];
 
 	memset(r, 0, sizeof(*r));
-	if (split(line, f, 10) != 10 || strcmp(f[0], "R") != 0)
+	if (split(line, f, 11) != 11 || strcmp(f[0], "R") != 0)
 		return (-1);
 	r->seed = strtoull(f[1], NULL, 10);
 	r->ok = atoi(f[2]);
@@ -216,6 +266,7 @@ parse_result(char *line, struct seed_result *r)
 	snprintf(r->result, sizeof(r->result), "%s", f[7]);
 	snprintf(r->sched, sizeof(r->sched), "%s", f[8]);
 	snprintf(r->msg, sizeof(r->msg), "%s", f[9]);
+	chans_decode(f[10], r);
 	return (0);
 }
 
@@ -263,9 +314,13 @@ static void
 tally(struct agg *a, const struct seed_result *r)
 {
 
+	int i;
+
 	a->runs++;
 	a->steps += r->steps;
 	a->decisions += r->decisions;
+	for (i = 0; i < r->nchans; i++)
+		scn_chan_merge(a->chans, &a->nchans, &r->chans[i]);
 	/* A crash has no hashes: it would count as one more interleaving. */
 	if ((strcmp(r->result, "crash") != 0 &&
 	    push_hash(a, r->shash, r->thash) != 0) ||
@@ -619,6 +674,7 @@ summary_text(const struct agg *a, const struct totals *t)
 	    (double)a->runs / t->elapsed : 0.0);
 	printf("decisions/s:            %.0f\n", t->elapsed > 0 ?
 	    (double)a->decisions / t->elapsed : 0.0);
+	report_chans_text(stdout, a->chans, a->nchans);
 	printf("result: %s\n", a->nfail == 0 ? "ok" : "VIOLATION");
 }
 
@@ -651,6 +707,7 @@ summary_json(const struct agg *a, const struct totals *t)
 {
 	const struct sweep_opts *o = a->o;
 	size_t i;
+	int first;
 
 	printf("{\"command\":\"sweep\",\"scenario\":");
 	ktrq_sim__json_str(stdout, o->sp.scenario);
@@ -672,7 +729,10 @@ summary_json(const struct agg *a, const struct totals *t)
 			fputc(',', stdout);
 		json_fail(a, &a->fail[i]);
 	}
-	printf("]}\n");
+	printf("]");
+	first = 0;
+	report_chans_json(stdout, a->chans, a->nchans, &first);
+	printf("}\n");
 }
 
 static uint64_t
