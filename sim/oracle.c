@@ -368,8 +368,8 @@ walk_log(struct oracle *o)
 				return (0);
 			break;
 		case EV_POST:
-			if (e->error != ENOENT && e->error != EALREADY &&
-			    e->error != EINVAL)
+			if (e->error != ENOENT && e->error != ESRCH &&
+			    e->error != EALREADY && e->error != EINVAL)
 				o->posted++;
 			o->enobufs_posts += e->error == ENOBUFS;
 			break;
