@@ -30,8 +30,8 @@
  * worker, or a synchronous poster while the worker waits).  Requests only
  * move under k_mtx.
  *
- * A thread is inside an event point from its first instruction there to
- * its last k_mtx section, and says so in td_inktrace (the recursion
+ * A thread is inside an event point from its first touch of the thread
+ * to its last k_mtx section, and says so in td_inktrace (the recursion
  * guard): raised before anything else, lowered under k_mtx as the last
  * touch of the thread, its process or the instance.  An exit waits until
  * no thread of its process is inside (and nothing of it is queued), a

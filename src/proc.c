@@ -172,7 +172,11 @@ ktrq_proc_fork(struct ktrq_proc *parent, int child_pid,
 	return (0);
 }
 
-/* Proctree locked (k_mtx not): free `p`'s threads. */
+/*
+ * Proctree locked (k_mtx not): free `p`'s threads.  `p` is off the list
+ * of processes and none of its threads is inside an event point, so no
+ * one walks them under k_mtx alone any more.
+ */
 static void
 proc_free_threads(struct ktrq *k, struct ktrq_proc *p)
 {
