@@ -356,6 +356,7 @@ ktrq_destroy(struct ktrq *k)
 		return (EOWNERDEAD);
 	os = k->k_os;
 	KTRQ_LOCK(k);
+	ktrq__proc_quiesce_all(k);
 	k->k_shutdown = 1;
 	ktrq__worker_kick(k);
 	KTRQ_UNLOCK(k);

@@ -12,11 +12,12 @@
  *			request's state and cleared mark.  A process's pid
  *			and credentials never change after creation and are
  *			read without a lock.
- *   k_proctree_mtx	the process tree (parents, children, groups) and
- *			each process's thread list.  The list of all
- *			processes changes with both locks held, so either
- *			one is enough to walk it (the worker walks it under
- *			k_mtx alone, and never takes k_proctree_mtx).
+ *   k_proctree_mtx	the process tree (parents, children, groups).  The
+ *			list of all processes and each process's thread
+ *			list change with both locks held, so either one is
+ *			enough to walk them (the worker walks the processes,
+ *			an exit its threads, under k_mtx alone; the worker
+ *			never takes k_proctree_mtx).
  *   k_resize_mtx	serialises pool resizes.
  *   t_mtx		each target's reference count.
  *
@@ -28,6 +29,15 @@
  * in the hands of a poster filling it, or in the hands of the writer (the
  * worker, or a synchronous poster while the worker waits).  Requests only
  * move under k_mtx.
+ *
+ * A thread is inside an event point from its first touch of the thread
+ * to its last k_mtx section, and says so in td_inktrace (the recursion
+ * guard): raised before anything else, lowered under k_mtx as the last
+ * touch of the thread, its process or the instance.  An exit waits until
+ * no thread of its process is inside (and nothing of it is queued), a
+ * destroy until no thread at all is, so neither frees what a poster is
+ * still using; an event point of an exiting process that starts while
+ * they wait takes nothing (ESRCH).
  */
 #ifndef KTRQ_IMPL_H
 #define KTRQ_IMPL_H
@@ -138,8 +148,33 @@ struct ktrq_thread {
 	struct ktrq_proc	*td_proc;
 	LIST_ENTRY(ktrq_thread)	 td_link;
 	int64_t			 td_tid;
-	int			 td_inktrace;	/* recursion guard */
+	int			 td_inktrace;	/* inside an event point */
 };
+
+/*
+ * td_inktrace is written by its thread alone -- raised on entering an
+ * event point, before anything else and without a lock, lowered under
+ * k_mtx -- and read under k_mtx by an exit or a destroy on another
+ * thread: hence relaxed atomics (plain loads and stores on the usual
+ * hosts; the order that matters is k_mtx's).  A thread found inside is
+ * waited for.  One that enters after the last look finds P_EXITING in
+ * its first section and takes nothing, but only if the exit has not
+ * freed it by then: that is the caller's rule that no event point
+ * starts once exit or destroy may be done.
+ */
+static inline int
+ktrq__guard_up(const struct ktrq_thread *td)
+{
+
+	return (__atomic_load_n(&td->td_inktrace, __ATOMIC_RELAXED));
+}
+
+static inline void
+ktrq__guard_set(struct ktrq_thread *td, int up)
+{
+
+	__atomic_store_n(&td->td_inktrace, up, __ATOMIC_RELAXED);
+}
 
 struct ktrq {
 	const struct ktrq_os	*k_os;
@@ -227,15 +262,25 @@ int	ktrq__pool_exhausted(struct ktrq *, struct ktrq_proc *, int nomem);
 /* Internal outcome: the request's target was detached; never returned. */
 #define	KTRQ__ECLEARED	(-1)
 int	ktrq__traced_locked(const struct ktrq_proc *, int type);
+/*
+ * The last steps of an event point take `td` out of it (its guard
+ * down, in their final k_mtx section): getrequest when it returns NULL,
+ * submit and sync_post always.  After them the poster touches nothing of
+ * the instance (ktrq__leftovers_release takes the layer, which outlives
+ * it).
+ */
+void	ktrq__leave_locked(struct ktrq_thread *);
 struct ktr_request *ktrq__getrequest(struct ktrq_thread *, int type,
 	    int nomem, int *outcome);
 int	ktrq__queue_locked(struct ktrq *, struct ktr_request *);
-int	ktrq__submit(struct ktrq *, struct ktr_request *);
+int	ktrq__submit(struct ktrq *, struct ktrq_thread *,
+	    struct ktr_request *);
 void	ktrq__account_locked(struct ktrq *, int error);
 void	ktrq__drop_locked(struct ktrq *, struct ktr_request *, int error);
 void	ktrq__done_locked(struct ktrq *, struct ktr_request *,
 	    struct ktr_leftovers *);
-void	ktrq__leftovers_release(struct ktrq *, struct ktr_leftovers *);
+void	ktrq__leftovers_release(const struct ktrq_os *,
+	    struct ktr_leftovers *);
 void	ktrq__finish(struct ktrq *, struct ktr_request *, int error);
 
 /* Writing records and the write-error policy (write.c, batch.c). */
@@ -254,13 +299,15 @@ void	ktrq__batch_release(struct ktrq *, struct ktr_batch *);
 /* The worker and the synchronous handshake (worker.c, sync.c). */
 void	ktrq__worker(void *);
 void	ktrq__worker_kick(struct ktrq *);
-int	ktrq__sync_post(struct ktrq *, struct ktr_request *);
+int	ktrq__sync_post(struct ktrq *, struct ktrq_thread *,
+	    struct ktr_request *);
 
 /* Processes (proc.c). */
 #define	PROCTREE_LOCK(k)	ktrq__lock((k)->k_os, (k)->k_proctree_mtx)
 #define	PROCTREE_UNLOCK(k)	ktrq__unlock((k)->k_os, (k)->k_proctree_mtx)
 struct ktrq_proc *ktrq__pfind(struct ktrq *, int pid);
 struct ktrq_target *ktrq__proc_detach(struct ktrq_proc *);
+void	ktrq__proc_quiesce_all(struct ktrq *);
 void	ktrq__proc_free_all(struct ktrq *);
 
 /* Targets (target.c). */

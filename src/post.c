@@ -3,11 +3,15 @@
  * Event points: the ktrsyscall(), ktrsysret(), ... of sys/kern, each
  * taking the posting thread explicitly.
  *
- * Each sets the thread's recursion guard for its whole run, so an event
+ * Each raises the thread's recursion guard for its whole run, so an event
  * raised while libktrq itself is working for that thread (the layer
  * tracing a context switch inside msleep, say) is suppressed instead of
- * deadlocking on k_mtx.  The guard belongs to one thread and is touched
- * only by whoever is that thread now, so it needs no lock.
+ * deadlocking on k_mtx.  Only that thread writes its guard; it is raised
+ * before anything else is touched and lowered in the event point's last
+ * k_mtx section (ktrq__leave_locked), so it also says "inside an event
+ * point" to an exit or destroy, which read it under k_mtx and wait for
+ * it to come down before freeing the thread, its process or the
+ * instance.
  *
  * Each encodes its record's fixed part in wire form on its own stack,
  * with no lock held, and copies it into the request's payload area with
@@ -17,10 +21,10 @@
  * as the kernel did, and an allocation failure drops the event like an
  * empty pool.
  *
- * The fork check sits in the two posting paths every event point ends
- * in (post, genio_sync), after each point's argument checks and before
- * the recursion guard, so a forked child gets EOWNERDEAD from all of
- * them and no lock is taken.
+ * The fork check comes right after the guard is raised (point_enter),
+ * after each point's argument checks: a forked child gets EOWNERDEAD from
+ * all of them, also on a thread whose guard the fork copied raised, and
+ * no lock is taken.
  */
 #include <errno.h>
 #include <string.h>
@@ -29,46 +33,49 @@
 
 #define	KTRQ_PATH_MAX	1024		/* MAXPATHLEN */
 
+/*
+ * Enter an event point: the guard goes up first of all (an exit or
+ * destroy that looks from now on waits for td), then the fork check.
+ * Returns 0, or the outcome to return at once: EALREADY (td is inside
+ * already: a nested event) or EOWNERDEAD (a forked child).
+ */
 static int
-guard_enter(struct ktrq_thread *td)
+point_enter(struct ktrq_thread *td)
 {
 
-	if (td->td_inktrace)
-		return (0);
-	td->td_inktrace = 1;
-	return (1);
+	if (ktrq__guard_up(td))
+		return (ktrq__forked(td->td_proc->p_ktrq) ? EOWNERDEAD :
+		    EALREADY);
+	ktrq__guard_set(td, 1);
+	if (ktrq__forked(td->td_proc->p_ktrq)) {
+		ktrq__guard_set(td, 0);
+		return (EOWNERDEAD);
+	}
+	return (0);
 }
 
-static void
-guard_exit(struct ktrq_thread *td)
-{
-
-	td->td_inktrace = 0;
-}
-
-/* Post an async event: fixed part `fixed` (wire form), data `data`. */
+/*
+ * Post an async event from inside its event point: fixed part `fixed`
+ * (wire form), data `data`.  Leaves the event point.
+ */
 static int
-post(struct ktrq_thread *td, int type, const uint8_t *fixed, size_t fixedsz,
-    const void *data, size_t len)
+post_entered(struct ktrq_thread *td, int type, const uint8_t *fixed,
+    size_t fixedsz, const void *data, size_t len)
 {
 	struct ktrq *k = td->td_proc->p_ktrq;
+	const struct ktrq_os *os = k->k_os;	/* outlives k */
 	struct ktr_request *req;
 	void *buf;
 	int outcome, inl;
 
-	if (ktrq__forked(k))
-		return (EOWNERDEAD);
-	if (!guard_enter(td))
-		return (EALREADY);
 	buf = NULL;
 	inl = fixedsz + len <= k->k_inline;
 	if (!inl)
-		buf = k->k_os->alloc(k->k_os->cookie, len);
+		buf = os->alloc(os->cookie, len);
 	req = ktrq__getrequest(td, type, !inl && buf == NULL, &outcome);
 	if (req == NULL) {
 		if (buf != NULL)
-			k->k_os->free(k->k_os->cookie, buf, len);
-		guard_exit(td);
+			os->free(os->cookie, buf, len);
 		return (outcome);
 	}
 	if (fixedsz != 0)
@@ -84,9 +91,18 @@ post(struct ktrq_thread *td, int type, const uint8_t *fixed, size_t fixedsz,
 		req->kr_datalen = (uint32_t)len;
 		req->kr_ownbuf = 1;
 	}
-	outcome = ktrq__submit(k, req);
-	guard_exit(td);
-	return (outcome);
+	return (ktrq__submit(k, td, req));
+}
+
+static int
+post(struct ktrq_thread *td, int type, const uint8_t *fixed, size_t fixedsz,
+    const void *data, size_t len)
+{
+	int error;
+
+	if ((error = point_enter(td)) != 0)
+		return (error);
+	return (post_entered(td, type, fixed, fixedsz, data, len));
 }
 
 int
@@ -97,14 +113,14 @@ ktrq_point(struct ktrq_thread *td, int type)
 	int traced;
 
 	if (td == NULL || type < KTR_SYSCALL || type > KTR_USER ||
-	    td->td_inktrace)
+	    ktrq__guard_up(td))
 		return (0);
 	p = td->td_proc;
 	k = p->p_ktrq;
 	if (ktrq__forked(k))
 		return (0);	/* not recorded: a boolean, see ktrq.h */
 	KTRQ_LOCK(k);
-	traced = (p->p_traceflag & (1U << type)) != 0 && p->p_target != NULL;
+	traced = ktrq__traced_locked(p, type);
 	KTRQ_UNLOCK(k);
 	return (traced);
 }
@@ -197,7 +213,10 @@ ktrq_utrace(struct ktrq_thread *td, const void *addr, size_t len)
 	return (post(td, KTR_USER, NULL, 0, addr, len));
 }
 
-/* The 2002 genio: queued for order, written by the poster itself. */
+/*
+ * The 2002 genio: queued for order, written by the poster itself.  From
+ * inside its event point; leaves it.
+ */
 static int
 genio_sync(struct ktrq_thread *td, const uint8_t *fixed, size_t fixedsz,
     const void *buf, size_t len)
@@ -206,19 +225,13 @@ genio_sync(struct ktrq_thread *td, const uint8_t *fixed, size_t fixedsz,
 	struct ktr_request *req;
 	int outcome;
 
-	if (ktrq__forked(k))
-		return (EOWNERDEAD);
-	if (!guard_enter(td))
-		return (EALREADY);
-	if ((req = ktrq__getrequest(td, KTR_GENIO, 0, &outcome)) != NULL) {
-		memcpy(req->kr_payload, fixed, fixedsz);
-		req->kr_plen = (uint16_t)fixedsz;
-		req->kr_data = buf;
-		req->kr_datalen = (uint32_t)len;
-		outcome = ktrq__sync_post(k, req);
-	}
-	guard_exit(td);
-	return (outcome);
+	if ((req = ktrq__getrequest(td, KTR_GENIO, 0, &outcome)) == NULL)
+		return (outcome);
+	memcpy(req->kr_payload, fixed, fixedsz);
+	req->kr_plen = (uint16_t)fixedsz;
+	req->kr_data = buf;
+	req->kr_datalen = (uint32_t)len;
+	return (ktrq__sync_post(k, td, req));
 }
 
 int
@@ -229,9 +242,12 @@ ktrq_genio(struct ktrq_thread *td, int fd, int rw, const void *buf,
 	struct ktrq_rec_genio g;
 	struct ktrq *k;
 	size_t fxlen;
+	int error;
 
 	if (td == NULL || (rw != 0 && rw != 1) || (buf == NULL && len != 0))
 		return (EINVAL);
+	if ((error = point_enter(td)) != 0)
+		return (error);
 	k = td->td_proc->p_ktrq;
 	if (len > k->k_genio_size)
 		len = k->k_genio_size;
@@ -239,6 +255,6 @@ ktrq_genio(struct ktrq_thread *td, int fd, int rw, const void *buf,
 	g.rw = rw;
 	fxlen = ktrq_rec_genio_encode(fx, &g);
 	if (k->k_flags & KTRQ_CF_GENIO_COPY)
-		return (post(td, KTR_GENIO, fx, fxlen, buf, len));
+		return (post_entered(td, KTR_GENIO, fx, fxlen, buf, len));
 	return (genio_sync(td, fx, fxlen, buf, len));
 }

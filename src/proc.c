@@ -2,10 +2,17 @@
 /*
  * The traced world: processes, their threads, fork, exit and exec.
  *
- * k_proctree_mtx guards the tree (parent, children, process group) and
- * each process's thread list; the list of all processes changes under
- * both it and k_mtx, so the worker can walk it under k_mtx alone.  The
- * tracing state of a process (target, flags, comm) changes under k_mtx.
+ * k_proctree_mtx guards the tree (parent, children, process group); the
+ * list of all processes and each process's thread list change under both
+ * it and k_mtx, so the worker can walk the one and an exit the other
+ * under k_mtx alone.  The tracing state of a process (target, flags,
+ * comm) changes under k_mtx.
+ *
+ * Exit and destroy free what event points use, so they first make every
+ * event point of the processes concerned take nothing more (P_EXITING:
+ * ESRCH) and wait, under k_mtx, until no thread of theirs is inside one
+ * (its guard up; ktrq_impl.h).  The kernel gets the same from
+ * single-threading a process before exit.
  */
 #include <errno.h>
 #include <string.h>
@@ -165,7 +172,11 @@ ktrq_proc_fork(struct ktrq_proc *parent, int child_pid,
 	return (0);
 }
 
-/* Proctree locked (k_mtx not): free `p`'s threads. */
+/*
+ * Proctree locked (k_mtx not): free `p`'s threads.  `p` is off the list
+ * of processes and none of its threads is inside an event point, so no
+ * one walks them under k_mtx alone any more.
+ */
 static void
 proc_free_threads(struct ktrq *k, struct ktrq_proc *p)
 {
@@ -194,6 +205,36 @@ proc_unlink(struct ktrq *k, struct ktrq_proc *p)
 	KTRQ_UNLOCK(k);
 }
 
+/* Locked: is a thread of `p` inside an event point? */
+static int
+proc_busy(const struct ktrq_proc *p)
+{
+	const struct ktrq_thread *td;
+
+	LIST_FOREACH(td, &p->p_threads, td_link)
+		if (ktrq__guard_up(td))
+			return (1);
+	return (0);
+}
+
+/*
+ * Locked: `p` (every process, with `p` NULL) takes no more events; a
+ * thread of it waiting for an object under back-pressure gives up.
+ */
+static void
+proc_set_exiting(struct ktrq *k, struct ktrq_proc *p)
+{
+	struct ktrq_proc *q;
+
+	if (p != NULL)
+		p->p_flag |= P_EXITING;
+	else
+		LIST_FOREACH(q, &k->k_procs, p_list)
+			q->p_flag |= P_EXITING;
+	if (k->k_nbpwait != 0)
+		ktrq__wakeup(k, &k->k_free);
+}
+
 int
 ktrq_proc_exit(struct ktrq_proc *p)
 {
@@ -207,11 +248,12 @@ ktrq_proc_exit(struct ktrq_proc *p)
 		return (EOWNERDEAD);
 	/*
 	 * Drain under k_mtx alone: nothing new is taken for an exiting
-	 * process, and the tree stays usable while the worker catches up.
+	 * process, and the tree stays usable while the worker catches up
+	 * and p's threads leave their event points (they wake us).
 	 */
 	KTRQ_LOCK(k);
-	p->p_flag |= P_EXITING;
-	while (p->p_nqueued > 0) {
+	proc_set_exiting(k, p);
+	while (p->p_nqueued > 0 || proc_busy(p)) {
 		ktrq__worker_kick(k);
 		ktrq__sleep(k, &p->p_nqueued, "ktrexit");
 	}
@@ -298,7 +340,9 @@ ktrq_thread_create(struct ktrq_proc *p, int64_t tid, struct ktrq_thread **tdp)
 	td->td_proc = p;
 	td->td_tid = tid;
 	PROCTREE_LOCK(k);
+	KTRQ_LOCK(k);
 	LIST_INSERT_HEAD(&p->p_threads, td, td_link);
+	KTRQ_UNLOCK(k);
 	PROCTREE_UNLOCK(k);
 	*tdp = td;
 	return (0);
@@ -315,10 +359,36 @@ ktrq_thread_destroy(struct ktrq_thread *td)
 	if (ktrq__forked(k))
 		return (EOWNERDEAD);
 	PROCTREE_LOCK(k);
+	KTRQ_LOCK(k);
 	LIST_REMOVE(td, td_link);
+	KTRQ_UNLOCK(k);
 	PROCTREE_UNLOCK(k);
 	k->k_os->free(k->k_os->cookie, td, sizeof(*td));
 	return (0);
+}
+
+/*
+ * Locked, at destroy, with the worker still running: every process stops
+ * taking events (ESRCH), then wait until no thread is inside an event
+ * point -- none holds a request being filled or a synchronous one, so
+ * what is queued the worker drains at shutdown.
+ */
+void
+ktrq__proc_quiesce_all(struct ktrq *k)
+{
+	struct ktrq_proc *p;
+
+	KTRQ_ASSERT_LOCKED(k);
+	proc_set_exiting(k, NULL);
+	for (;;) {
+		LIST_FOREACH(p, &k->k_procs, p_list)
+			if (proc_busy(p))
+				break;
+		if (p == NULL)
+			return;
+		ktrq__worker_kick(k);
+		ktrq__sleep(k, &p->p_nqueued, "ktrdown");
+	}
 }
 
 /* At destroy, with the worker gone: every process left exits. */

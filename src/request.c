@@ -61,12 +61,48 @@ ktrq__traced_locked(const struct ktrq_proc *p, int type)
 }
 
 /*
+ * Locked: `td` leaves its event point.  Its guard comes down here, not
+ * after the unlock, so that an exit or destroy waiting for it (woken
+ * when its process is exiting) can go on the moment k_mtx is free.
+ */
+void
+ktrq__leave_locked(struct ktrq_thread *td)
+{
+	struct ktrq_proc *p = td->td_proc;
+
+	ktrq__guard_set(td, 0);
+	if (p->p_flag & P_EXITING)
+		ktrq__wakeup(p->p_ktrq, &p->p_nqueued);
+}
+
+/* Locked: an event of `p` is dropped for want of an object (or memory). */
+static void
+request_nobufs(struct ktrq *k, struct ktrq_thread *td, int type, int nomem)
+{
+	void (*log)(void *, int, const char *);
+	void *log_arg;
+	int warn;
+
+	ktrq__probe_proc(k, KTRQ_PROBE_NOBUFS, td->td_proc, td->td_tid, type,
+	    nomem ? ENOMEM : 0);
+	warn = ktrq__pool_exhausted(k, td->td_proc, nomem);
+	/* Once out, the instance may go (destroy): take its sink along. */
+	log = k->k_log;
+	log_arg = k->k_log_arg;
+	ktrq__leave_locked(td);
+	KTRQ_UNLOCK(k);
+	if (warn)
+		log(log_arg, KTRQ_LOG_WARNING, "Out of ktrace request objects.");
+}
+
+/*
  * Steps 1-3 of posting.  `nomem` says the caller could not allocate a
  * large payload: the event is then dropped like one that found the pool
  * empty, but without the pool's warning (and without waiting under
  * back-pressure).  Returns the request, or NULL with *outcome ENOENT (not
- * traced), ENOBUFS (dropped, counted) or ENXIO (back-pressure: tracing
- * stopped while waiting; counted as cleared).
+ * traced), ESRCH (the process is exiting; not counted), ENOBUFS (dropped,
+ * counted) or ENXIO (back-pressure: tracing stopped while waiting;
+ * counted as cleared); with NULL, `td` has left its event point.
  */
 struct ktr_request *
 ktrq__getrequest(struct ktrq_thread *td, int type, int nomem, int *outcome)
@@ -74,12 +110,12 @@ ktrq__getrequest(struct ktrq_thread *td, int type, int nomem, int *outcome)
 	struct ktrq_proc *p = td->td_proc;
 	struct ktrq *k = p->p_ktrq;
 	struct ktr_request *req;
-	int warn;
 
 	KTRQ_LOCK(k);
 	if (!ktrq__traced_locked(p, type)) {
+		*outcome = (p->p_flag & P_EXITING) ? ESRCH : ENOENT;
+		ktrq__leave_locked(td);
 		KTRQ_UNLOCK(k);
-		*outcome = ENOENT;
 		return (NULL);
 	}
 	k->k_st.posted++;
@@ -87,18 +123,13 @@ ktrq__getrequest(struct ktrq_thread *td, int type, int nomem, int *outcome)
 	if (req == NULL && !nomem && k->k_bp_ns != 0) {
 		req = ktrq__pool_wait(k, td, type, outcome);
 		if (req == NULL && *outcome == ENXIO) {
+			ktrq__leave_locked(td);
 			KTRQ_UNLOCK(k);
 			return (NULL);
 		}
 	}
 	if (req == NULL) {
-		ktrq__probe_proc(k, KTRQ_PROBE_NOBUFS, p, td->td_tid, type,
-		    nomem ? ENOMEM : 0);
-		warn = ktrq__pool_exhausted(k, p, nomem);
-		KTRQ_UNLOCK(k);
-		if (warn)
-			ktrq__log(k, KTRQ_LOG_WARNING,
-			    "Out of ktrace request objects.");
+		request_nobufs(k, td, type, nomem);
 		*outcome = ENOBUFS;
 		return (NULL);
 	}
@@ -167,10 +198,14 @@ ktrq__queue_locked(struct ktrq *k, struct ktr_request *req)
 	return (0);
 }
 
-/* Step 4 of posting, for an asynchronous event.  Returns 0 or ENXIO. */
+/*
+ * Step 4 of posting, for an asynchronous event: `td` queues `req` and
+ * leaves its event point.  Returns 0 or ENXIO.
+ */
 int
-ktrq__submit(struct ktrq *k, struct ktr_request *req)
+ktrq__submit(struct ktrq *k, struct ktrq_thread *td, struct ktr_request *req)
 {
+	const struct ktrq_os *os = k->k_os;
 	struct ktr_leftovers lo;
 	int error;
 
@@ -180,9 +215,10 @@ ktrq__submit(struct ktrq *k, struct ktr_request *req)
 		ktrq__account_locked(k, error);
 		ktrq__done_locked(k, req, &lo);
 	}
+	ktrq__leave_locked(td);
 	KTRQ_UNLOCK(k);
 	if (error != 0)
-		ktrq__leftovers_release(k, &lo);
+		ktrq__leftovers_release(os, &lo);
 	return (error != 0 ? ENXIO : 0);
 }
 
@@ -279,14 +315,15 @@ ktrq__done_locked(struct ktrq *k, struct ktr_request *req,
 	ktrq__pool_put(k, req);
 }
 
+/* Unlocked; needs only the layer (a poster may have left the instance). */
 void
-ktrq__leftovers_release(struct ktrq *k, struct ktr_leftovers *lo)
+ktrq__leftovers_release(const struct ktrq_os *os, struct ktr_leftovers *lo)
 {
 
 	if (lo->target != NULL)
 		ktrq_target_rele(lo->target);
 	if (lo->buf != NULL)
-		k->k_os->free(k->k_os->cookie, lo->buf, lo->buflen);
+		os->free(os->cookie, lo->buf, lo->buflen);
 }
 
 /* The writer is through with `req`, whose write ended with `error`. */
@@ -299,5 +336,5 @@ ktrq__finish(struct ktrq *k, struct ktr_request *req, int error)
 	ktrq__account_locked(k, error);
 	ktrq__done_locked(k, req, &lo);
 	KTRQ_UNLOCK(k);
-	ktrq__leftovers_release(k, &lo);
+	ktrq__leftovers_release(k->k_os, &lo);
 }

@@ -41,6 +41,7 @@ outcome_of(int error)
 	case EINVAL:
 	case ENXIO:
 	case EOWNERDEAD:
+	case ESRCH:
 		return (EIO);
 	default:
 		return (error);
@@ -48,13 +49,16 @@ outcome_of(int error)
 }
 
 /*
- * Queue the filled synchronous request `req` and write it in the caller's
- * context when the worker reaches it.  Returns 0 (written), ENXIO (its
- * target was detached first) or the write's errno; counted either way.
+ * Queue the filled synchronous request `req` of `td` and write it in the
+ * caller's context when the worker reaches it; `td` leaves its event
+ * point in the last section.  Returns 0 (written), ENXIO (its target was
+ * detached first) or the write's errno; counted either way.
  */
 int
-ktrq__sync_post(struct ktrq *k, struct ktr_request *req)
+ktrq__sync_post(struct ktrq *k, struct ktrq_thread *td,
+    struct ktr_request *req)
 {
+	const struct ktrq_os *os = k->k_os;
 	struct ktr_leftovers lo;
 	int error;
 
@@ -64,8 +68,9 @@ ktrq__sync_post(struct ktrq *k, struct ktr_request *req)
 		ktrq__drop_locked(k, req, error);
 		ktrq__account_locked(k, error);
 		ktrq__done_locked(k, req, &lo);
+		ktrq__leave_locked(td);
 		KTRQ_UNLOCK(k);
-		ktrq__leftovers_release(k, &lo);
+		ktrq__leftovers_release(os, &lo);
 		return (ENXIO);
 	}
 	while (req->kr_state == KR_QUEUED)
@@ -83,7 +88,8 @@ ktrq__sync_post(struct ktrq *k, struct ktr_request *req)
 	ktrq__done_locked(k, req, &lo);
 	k->k_syncbusy = 0;
 	ktrq__wakeup(k, &k->k_syncbusy);
+	ktrq__leave_locked(td);
 	KTRQ_UNLOCK(k);
-	ktrq__leftovers_release(k, &lo);
+	ktrq__leftovers_release(os, &lo);
 	return (outcome_of(error));
 }

@@ -21,7 +21,12 @@
  *    of OS threads;
  *  - a struct ktrq_thread is used by one OS thread at a time (it is the
  *    analogue of curthread: the caller "is" that thread while it posts);
- *  - ktrq_destroy() must not race any other call on the instance.
+ *  - event points may overlap ktrq_proc_exit() of their process and
+ *    ktrq_destroy() of their instance: those already inside are waited
+ *    for, those that begin meanwhile return ESRCH; see each of the two.
+ *    Nothing else may overlap ktrq_destroy(), nothing but event points
+ *    may be called on a process (or its threads) during its exit, and
+ *    nothing at all once either call returned: they free the objects.
  *
  * fork(2): an instance is unusable in a child forked after it was
  * created (the layer's forked() says so; ktrq/os.h).  The child has a
@@ -216,12 +221,28 @@ void	ktrq_config_init(struct ktrq_config *cf, const struct ktrq_os *os);
 int	ktrq_create(const struct ktrq_config *cf, struct ktrq **kp);
 
 /*
- * Drain and destroy: every queued record is written or counted as
- * dropped, the worker is joined, every remaining process exits (its
- * target released), the pool is freed.  No other call on `k` may be in
- * progress or follow.  Returns 0, EINVAL (NULL) or EOWNERDEAD (in a child
- * forked after `k` was created: nothing is drained or freed, and `k`
- * stays unusable there; see fork(2) above).
+ * Drain and destroy: every process stops taking events, the call waits
+ * until no thread is inside an event point, then every queued record is
+ * written or counted as dropped, the worker is joined, every remaining
+ * process exits (its target released), the pool is freed.
+ *
+ * Event points may overlap the call (a program stopping while threads
+ * still post): one already under way when destroy is called is waited
+ * for and ends as usual (its record queued and then written, or dropped
+ * and counted; one waiting for a request object under back-pressure
+ * gives up with ENXIO), and one that begins while destroy waits returns
+ * ESRCH at once, counting nothing.  Their threads must stop there: a
+ * call made once destroy may have freed the instance -- in any case once
+ * it returned -- uses freed memory, which only the caller can prevent
+ * (join the posting threads, or have them stop on ESRCH before anything
+ * else waits for them).  No other call on `k` (processes, threads,
+ * control, resize, statistics) may be in progress, and none may follow.
+ * Destroy must not be called from inside an event point (a target's
+ * write, a probe, a layer hook): it would wait for itself.
+ *
+ * Returns 0, EINVAL (NULL) or EOWNERDEAD (in a child forked after `k`
+ * was created: nothing is drained or freed, and `k` stays unusable
+ * there; see fork(2) above).
  */
 int	ktrq_destroy(struct ktrq *k);
 
@@ -309,13 +330,28 @@ int	ktrq_proc_fork(struct ktrq_proc *parent, int child_pid,
 	    struct ktrq_proc **childp);
 
 /*
- * exit(2): wait until every record of `p` already queued is written or
- * dropped, then detach it, destroy its threads and free it; its children
- * lose their parent.  As in a kernel, the process's threads are gone by
- * then: no thread of `p` may be inside, or enter, an event point during
- * or after the call (an event of an exiting process returns ENOENT).
- * Other processes post, fork and exit meanwhile.  Returns 0 or EINVAL.
- * `p` is invalid after.
+ * exit(2): `p` stops taking events, then the call waits until no thread
+ * of `p` is inside an event point and every record of `p` already queued
+ * is written or dropped; then it detaches `p`, destroys its threads and
+ * frees it; its children lose their parent.  Other processes post, fork
+ * and exit meanwhile.
+ *
+ * A kernel single-threads a process before exit.  Here `p`'s threads may
+ * still be posting: an event point of theirs already under way when exit
+ * is called is waited for and ends as usual (its record written before
+ * exit returns, or dropped and counted; one waiting for a request object
+ * under back-pressure gives up with ENXIO), and one that begins while
+ * exit waits returns ESRCH at once, counting nothing.  Their threads must
+ * stop there: `p` and its threads are freed when exit returns, and a call
+ * on them made once exit may be done uses freed memory, which only the
+ * caller can prevent (join the threads first, or have them stop on
+ * ESRCH before anything else waits for them).  No call but event points
+ * may be made on `p` or its threads during the exit, and exit must not
+ * be called from inside an event point (a target's write, a probe, a
+ * layer hook): it would wait for itself.
+ *
+ * Returns 0, EINVAL or EOWNERDEAD (a forked child).  `p` is invalid
+ * after.
  */
 int	ktrq_proc_exit(struct ktrq_proc *p);
 
@@ -336,7 +372,10 @@ int	ktrq_proc_pid(const struct ktrq_proc *p);
  */
 int	ktrq_thread_create(struct ktrq_proc *p, int64_t tid,
 	    struct ktrq_thread **tdp);
-/* Destroy a thread that is not inside an event point.  0 or EINVAL. */
+/*
+ * Destroy a thread that is not inside an event point, of a process that
+ * is not exiting (exit destroys its threads).  0, EINVAL or EOWNERDEAD.
+ */
 int	ktrq_thread_destroy(struct ktrq_thread *td);
 
 /* ------------------------------------------------------------------ */
@@ -528,6 +567,11 @@ int	ktrq_ktrace(struct ktrq_thread *td, struct ktrq_target *t, int ops,
  *   EOWNERDEAD	the caller is a child forked after the instance was
  *		created (fork(2), at the top of this file): the instance
  *		is unusable here; nothing is counted, nothing blocks;
+ *   ESRCH	too late: the process is exiting (ktrq_proc_exit, or
+ *		ktrq_destroy of the instance, has begun and waits for
+ *		other event points to end); nothing is counted, nothing
+ *		blocks, and the thread must post no more (see
+ *		ktrq_proc_exit);
  *   other	synchronous genio only: the write failed with this errno
  *		(counted; the write-error policy ran); a target errno that
  *		would read as one of the codes above is returned as EIO.
@@ -544,8 +588,8 @@ int	ktrq_ktrace(struct ktrq_thread *td, struct ktrq_target *t, int ops,
 
 /*
  * KTRPOINT(td, type): nonzero when an event of `type` from `td` would be
- * recorded now (traced, and td not inside libktrq).  Advisory: posting
- * checks again.  0 in a forked child (fork(2) above).
+ * recorded now (traced, not exiting, and td not inside libktrq).
+ * Advisory: posting checks again.  0 in a forked child (fork(2) above).
  */
 int	ktrq_point(struct ktrq_thread *td, int type);
 

@@ -32,8 +32,9 @@
  *  8. Back-pressure is live: with a timeout no run reaches, no poster
  *     times out and nothing drops for want of an object.
  *  9. Nothing lost at the event point: a harness post (never nested in
- *     another event point, always with good arguments) never returns
- *     EALREADY, EINVAL or EOWNERDEAD, and returns ENOENT only for a
+ *     another event point, always with good arguments, never for a
+ *     process being exited) never returns EALREADY, EINVAL, ESRCH or
+ *     EOWNERDEAD, and returns ENOENT only for a
  *     process whose tracing may have changed since it was attached
  *     with every facility (a ktrace(2) call naming it, its group or
  *     its target, a detach, or a parent in that state when it forked).
@@ -371,13 +372,14 @@ static int
 on_post(struct oracle *o, const struct ev *e, size_t i)
 {
 
+	/* ESRCH: the harness never posts for a process being exited. */
 	if (e->error == EALREADY || e->error == EINVAL ||
-	    e->error == EOWNERDEAD)
+	    e->error == EOWNERDEAD || e->error == ESRCH)
 		return (fail(o, "event point: post %zu (tag %" PRIu32 ", pid "
 		    "%d) returned %s outside any nested event point: the "
 		    "event was lost and never counted", i, e->tag, e->pid,
 		    e->error == EALREADY ? "EALREADY" : e->error == EINVAL ?
-		    "EINVAL" : "EOWNERDEAD"));
+		    "EINVAL" : e->error == ESRCH ? "ESRCH" : "EOWNERDEAD"));
 	if (e->error == ENOENT) {
 		if (!o->all_unstable && pid_ok(o, e->pid) &&
 		    !o->unstable[e->pid])
