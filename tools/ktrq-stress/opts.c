@@ -19,7 +19,7 @@ enum optid {
 	OPT_THREADS, OPT_EVENTS, OPT_POOL, OPT_SYNC, OPT_OUT, OPT_PROCS,
 	OPT_RESIZE_EVERY, OPT_RESIZE_MIN, OPT_RESIZE_MAX, OPT_FAIL_RECORDS,
 	OPT_FAIL_BYTES, OPT_FAIL_ERRNO, OPT_SHORT, OPT_COPY, OPT_SEED,
-	OPT_QUIET, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_SYNC_RATIO, NOPT
+	OPT_QUIET, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_SYNC_RATIO, OPT_BP, NOPT
 };
 
 enum optkind { K_FLAG, K_NUM, K_RATIO, K_STR };
@@ -52,6 +52,7 @@ static const struct optdef defs[NOPT] = {
 	[OPT_VERSION] = { "version", K_FLAG, 0, 0 },
 	/* The old name of --sync (same unit), kept as an alias. */
 	[OPT_SYNC_RATIO] = { "sync-ratio", K_RATIO, 0, 0 },
+	[OPT_BP] = { "backpressure", K_NUM, 1, UINT64_MAX },
 };
 
 struct optvals {
@@ -74,6 +75,7 @@ usage(FILE *fp)
 	    " [--fail-errno E]\n"
 	    "                   [--short-write N] [--genio-copy] [--seed S] "
 	    "[--quiet] [--json]\n"
+	    "                   [--backpressure NS]\n"
 	    "  --threads N        posting OS threads (1..%d)\n"
 	    "  --events N         events in total, split evenly across the\n"
 	    "                     threads\n"
@@ -93,6 +95,10 @@ usage(FILE *fp)
 	    "  --fail-errno E     with errno E (default EIO)\n"
 	    "  --short-write N    the target takes at most N bytes per write\n"
 	    "  --genio-copy       genio copied and posted async (2004 mode)\n"
+	    "  --backpressure NS  posters wait up to NS ns for a request\n"
+	    "                     object (KTRQ_CF_BACKPRESSURE); nothing\n"
+	    "                     may drop for want of one unless a wait\n"
+	    "                     timed out\n"
 	    "  --seed S           seed of the event mix (default 1)\n"
 	    "  --quiet            no library log lines, only the verify line\n"
 	    "  --json             the summary as one JSON object\n"
@@ -295,6 +301,7 @@ fill(struct stress_opts *o, const struct optvals *v)
 	    (int)v->num[OPT_FAIL_ERRNO] : EIO;
 	o->short_write = (size_t)v->num[OPT_SHORT];
 	o->genio_copy = v->set[OPT_COPY];
+	o->backpressure_ns = v->set[OPT_BP] ? v->num[OPT_BP] : 0;
 	o->seed = v->set[OPT_SEED] ? v->num[OPT_SEED] : 1;
 	o->quiet = v->set[OPT_QUIET];
 	o->report = strcmp(o->out, "-") == 0 ? stderr : stdout;

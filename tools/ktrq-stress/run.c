@@ -73,6 +73,10 @@ create_instance(struct stress_run *r)
 	ktrq_config_init(&cf, r->os);
 	cf.pool_size = r->o->pool;
 	cf.flags = r->o->genio_copy ? KTRQ_CF_GENIO_COPY : 0;
+	if (r->o->backpressure_ns != 0) {
+		cf.flags |= KTRQ_CF_BACKPRESSURE;
+		cf.backpressure_ns = r->o->backpressure_ns;
+	}
 	cf.log = stress_log;
 	cf.log_arg = r;
 	if ((error = ktrq_create(&cf, &r->k)) != 0)

@@ -53,6 +53,8 @@ struct stress_opts {
 	int		 fail_errno;	/* 0: EIO */
 	size_t		 short_write;
 	int		 genio_copy;
+	uint64_t	 backpressure_ns; /* 0: off (drops when the pool is
+					   empty) */
 	uint64_t	 seed;
 	int		 quiet;
 	int		 json;

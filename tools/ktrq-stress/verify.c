@@ -534,6 +534,16 @@ check_accounting(struct verifier *v)
 	    res->calls[OC_ERRNO] > st->dropped_write_error)
 		return (mismatch(v, "ENXIO/errno returns exceed the "
 		    "cleared/write-error counts"));
+	/*
+	 * Back-pressure: a poster drops for want of an object only after
+	 * its wait timed out (or when it may not sleep, which no thread
+	 * of ours is: none posts from inside an event point).
+	 */
+	if (v->r->o->backpressure_ns != 0 &&
+	    st->dropped_exhausted > st->bp_timeouts)
+		return (mismatch(v, "back-pressure: %" PRIu64 " events dropped "
+		    "for want of an object, %" PRIu64 " waits timed out",
+		    st->dropped_exhausted, st->bp_timeouts));
 	return (0);
 }
 
