@@ -996,6 +996,7 @@ run_cleanups(struct sim *s)
 {
 	struct sim_cleanup *c;
 
+	s->cur = NULL;		/* no simulated thread runs a cleanup */
 	while ((c = s->cleanups) != NULL) {
 		s->cleanups = c->next;
 		c->fn(c->arg);

@@ -34,8 +34,8 @@
  *
  * The oracle sees what goes through the harness.  Post events with
  * ktrq_harness_post() (it tags each one so that every record in the
- * trace can be tied to the post that made it), and resize, fork, exit
- * and ktrace(2) through their ktrq_harness_ twins; the instance itself
+ * trace can be tied to the post that made it), and resize, fork, exit,
+ * exec and ktrace(2) through their ktrq_harness_ twins; the instance itself
  * (ktrq_harness_ktrq) may be used for anything else (statistics, exec,
  * tunables).  Library: ktrq::harness (pkg-config ktrq_harness), over
  * ktrq::ktrq and ktrq::sim.
@@ -90,7 +90,9 @@ struct ktrq_harness_opts {
 	unsigned	 sync_permille;
 	/*
 	 * Observer of the core's probes, NULL: none; called on the
-	 * simulated thread `tid` that hit the probe, after the log.
+	 * simulated thread `tid` that hit the probe, after the log, with
+	 * the instance's lock held: it must not call libktrq or the
+	 * harness, nor sleep.
 	 */
 	void		(*probe)(void *arg, const struct ktrq_probe *, int tid);
 	void		*probe_arg;
@@ -138,8 +140,10 @@ int	ktrq_harness_proc(struct ktrq_harness *, int pid, int pgid,
 	    struct ktrq_proc **pp);
 
 /*
- * A thread of `p` that posts through ktrq_harness_post; the harness
- * picks its tid.  0, EINVAL, ENOSPC (KTRQ_HARNESS_THREADS made), ENOMEM.
+ * A thread of `p` (a process of this harness, not exited) that posts
+ * through ktrq_harness_post; the harness picks its tid.  Use each from
+ * one simulated thread at a time.  0, EINVAL, ENOSPC
+ * (KTRQ_HARNESS_THREADS made), ENOMEM.
  */
 int	ktrq_harness_thread(struct ktrq_harness *, struct ktrq_proc *p,
 	    struct ktrq_thread **tdp);
@@ -156,14 +160,25 @@ int	ktrq_harness_thread(struct ktrq_harness *, struct ktrq_proc *p,
 int	ktrq_harness_post(struct ktrq_harness *, struct ktrq_thread *td,
 	    int type);
 
-/* ktrq_pool_resize, ktrq_proc_fork, ktrq_proc_exit and ktrq_ktrace,
-   logged for the oracle; same arguments and results. */
+/*
+ * ktrq_pool_resize, ktrq_proc_fork, ktrq_proc_exit and ktrq_ktrace,
+ * logged for the oracle; same arguments and results, and EINVAL for a
+ * parent or process that is not a live one of this harness.  Join the
+ * simulated threads that post for a process before ktrq_harness_exit
+ * (as the kernel single-threads a process before exit): a post racing
+ * the exit returns ESRCH, which the oracle counts as a lost event.
+ * After the exit the process's threads are gone: posting on them
+ * returns EINVAL.
+ */
 int	ktrq_harness_resize(struct ktrq_harness *, int size, int *oldp);
 int	ktrq_harness_fork(struct ktrq_harness *, struct ktrq_proc *parent,
 	    int pid, struct ktrq_proc **childp);
 int	ktrq_harness_exit(struct ktrq_harness *, struct ktrq_proc *p);
 int	ktrq_harness_ktrace(struct ktrq_harness *, struct ktrq_thread *td,
 	    struct ktrq_target *t, int ops, int facs, int pid);
+/* ktrq_proc_exec, logged (an exec may stop or change tracing). */
+int	ktrq_harness_exec(struct ktrq_harness *, struct ktrq_proc *p,
+	    const char *comm, int setid);
 
 /* What ktrq_harness_end found. */
 struct ktrq_harness_result {

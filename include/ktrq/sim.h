@@ -268,9 +268,12 @@ int	ktrq_sim_early_timeouts(const struct ktrq_os *);
 /*
  * fn(arg) when the run is over, whether or not the body returned (a run
  * that fails abandons its threads where they stand): the place to free
- * what the body's threads own.  Called newest first, on the OS thread
- * that called ktrq_sim_check, before the next run starts.  0, EINVAL
- * (NULL fn, not a simulated thread) or ENOMEM.
+ * the host memory (malloc) the body's threads own.  Called newest first,
+ * on the OS thread that called ktrq_sim_check, before the next run
+ * starts, outside any simulated thread: the os-taking calls are no-ops
+ * or fail there, and memory allocated through the layer is the engine's
+ * to reclaim (the leak check was made before, when the threads were
+ * done).  0, EINVAL (NULL fn, not a simulated thread) or ENOMEM.
  */
 int	ktrq_sim_cleanup(const struct ktrq_os *, void (*fn)(void *),
 	    void *arg);

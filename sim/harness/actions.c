@@ -22,7 +22,7 @@ poster_of(struct ktrq_harness *h, const struct ktrq_thread *td, size_t *ip)
 {
 	size_t i;
 
-	for (i = h->nposters; i >= 1; i--)
+	for (i = h->nposters; i >= 1 && td != NULL; i--)
 		if (h->posters[i].td == td) {
 			*ip = i;
 			return (&h->posters[i]);
@@ -77,7 +77,7 @@ post_type(struct ktrq_harness *h, struct ktrq_thread *td, int type,
 	case KTR_GENIO:
 		return (post_genio(h, td, tag));
 	case KTR_PSIG:
-		return (ktrq_psig(td, 2, 0, (int)tag, mask));
+		return (ktrq_psig(td, 2, 0, 0, mask));	/* the tag: mask[0] */
 	case KTR_CSW:
 		return (ktrq_csw(td, 1, 0));
 	default:
@@ -148,7 +148,7 @@ ktrq_harness_resize(struct ktrq_harness *h, int size, int *oldp)
 		return (EINVAL);
 	ktrq_harness__log_simple(h, EV_RESIZE_BEGIN, 0, size);
 	error = ktrq_pool_resize(h->k, size, oldp);
-	ktrq_harness__log_simple(h, EV_RESIZE_END, 0, size);
+	ktrq_harness__log_simple(h, EV_RESIZE_END, error, size);
 	return (error);
 }
 
@@ -160,7 +160,7 @@ ktrq_harness_fork(struct ktrq_harness *h, struct ktrq_proc *parent, int pid,
 	int error;
 
 	if (h == NULL || h->ended || childp == NULL || pid < 2 ||
-	    pid > KTRQ_HARNESS_PID_MAX)
+	    pid > KTRQ_HARNESS_PID_MAX || !ktrq_harness__proc_live(h, parent))
 		return (EINVAL);
 	if ((error = ktrq_proc_fork(parent, pid, &c)) != 0)
 		return (error);
@@ -181,7 +181,7 @@ ktrq_harness_exit(struct ktrq_harness *h, struct ktrq_proc *p)
 	size_t i;
 	int error, pid;
 
-	if (h == NULL || p == NULL)
+	if (h == NULL || p == NULL || h->ended)
 		return (EINVAL);
 	for (i = 0; i < h->nprocs && h->procs[i] != p; i++)
 		continue;
@@ -189,8 +189,27 @@ ktrq_harness_exit(struct ktrq_harness *h, struct ktrq_proc *p)
 		return (EINVAL);
 	pid = ktrq_proc_pid(p);
 	h->procs[i] = NULL;
+	for (i = 1; i <= h->nposters; i++)	/* its threads go with it */
+		if (h->posters[i].proc == p)
+			h->posters[i].td = NULL;
+	ktrq_harness__log_simple(h, EV_EXIT_BEGIN, pid, 0);
 	error = ktrq_proc_exit(p);
 	ktrq_harness__log_simple(h, EV_EXIT_END, pid, 0);
+	return (error);
+}
+
+int
+ktrq_harness_exec(struct ktrq_harness *h, struct ktrq_proc *p,
+    const char *comm, int setid)
+{
+	int error, pid;
+
+	if (h == NULL || h->ended || !ktrq_harness__proc_live(h, p))
+		return (EINVAL);
+	pid = ktrq_proc_pid(p);
+	ktrq_harness__log_simple(h, EV_EXEC, pid, setid);
+	error = ktrq_proc_exec(p, comm, setid);
+	ktrq_harness__log_simple(h, EV_EXEC_END, pid, setid);
 	return (error);
 }
 
@@ -209,17 +228,20 @@ int
 ktrq_harness_ktrace(struct ktrq_harness *h, struct ktrq_thread *td,
     struct ktrq_target *t, int ops, int facs, int pid)
 {
-	int error, ti;
+	int clear, error, lpid, ti;
 
 	if (h == NULL || h->ended)
 		return (EINVAL);
-	ktrq_harness__log_simple(h, EV_KTRACE, KTROP(ops) == KTROP_CLEARFILE ?
-	    0 : pid, ops);
-	if (KTROP(ops) != KTROP_CLEARFILE)
-		return (ktrq_ktrace(td, t, ops, facs, pid));
+	clear = KTROP(ops) == KTROP_CLEARFILE;
+	lpid = clear ? 0 : pid;
 	ti = target_index(h, t);
-	ktrq_harness__log_simple(h, EV_CLEARFILE_BEGIN, 0, ti);
+	/* Its effects fall between these two: the oracle knows no more. */
+	ktrq_harness__log_simple(h, EV_KTRACE, lpid, ops);
+	if (clear)
+		ktrq_harness__log_simple(h, EV_CLEARFILE_BEGIN, 0, ti);
 	error = ktrq_ktrace(td, t, ops, facs, pid);
-	ktrq_harness__log_simple(h, EV_CLEARFILE_END, 0, ti);
+	if (clear)
+		ktrq_harness__log_simple(h, EV_CLEARFILE_END, 0, ti);
+	ktrq_harness__log_simple(h, EV_KTRACE_END, lpid, ops);
 	return (error);
 }

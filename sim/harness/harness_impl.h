@@ -21,16 +21,21 @@
 enum ev_kind {
 	EV_PROBE,		/* a ktrq_probe */
 	EV_POST,		/* an event point returned `error` */
-	EV_RESIZE_BEGIN,
-	EV_RESIZE_END,
+	EV_RESIZE_BEGIN,	/* `error`: the size asked */
+	EV_RESIZE_END,		/* ... and `pid`: what the call returned */
 	EV_WARN,		/* "Out of ktrace request objects." */
 	EV_WRITEFAIL,		/* "ktrace write failed, ..." */
 	EV_EXIT_END,		/* ktrq_proc_exit(pid) returned */
 	EV_TWRITE,		/* a record starts into target `error` */
 	EV_CLEARFILE_BEGIN,	/* CLEARFILE of target `error` called */
 	EV_CLEARFILE_END,	/* ... and returned */
-	EV_KTRACE,		/* ktrace(2) on `pid` (0: CLEARFILE) begins */
-	EV_FORK			/* `pid` forked from `error` */
+	EV_KTRACE,		/* ktrace(2) on `pid` (0: CLEARFILE) begins,
+				   `error` holds its ops */
+	EV_FORK,		/* `pid` forked from `error` */
+	EV_EXIT_BEGIN,		/* ktrq_proc_exit(pid) called */
+	EV_KTRACE_END,		/* the ktrace(2) call returned */
+	EV_EXEC,		/* `pid` execs (`error`: set-id) */
+	EV_EXEC_END
 };
 
 struct ev {
@@ -57,7 +62,8 @@ struct ev {
 struct simtgt;
 
 struct hposter {
-	struct ktrq_thread	*td;
+	struct ktrq_thread	*td;		/* NULL once its process exited */
+	struct ktrq_proc	*proc;
 	int			 pid;
 	uint32_t		 seq;		/* posts so far */
 };
@@ -105,6 +111,10 @@ void	ktrq_harness__probe(void *arg, const struct ktrq_probe *);
 void	ktrq_harness__logline(void *arg, int level, const char *msg);
 /* Grow *p (of *cap elements of `size`) to hold n; 0 or ENOMEM. */
 int	ktrq_harness__grow(void *p, size_t *cap, size_t n, size_t size);
+
+/* world.c: 1 when `p` is a process of h not yet exited. */
+int	ktrq_harness__proc_live(const struct ktrq_harness *,
+	    const struct ktrq_proc *p);
 
 /* simtgt.c */
 int	ktrq_harness__simtgt_create(struct ktrq_harness *, int index,

@@ -60,6 +60,7 @@ struct req {
 	int		 sync;
 	int		 tgt;		/* captured for, -1: unknown */
 	size_t		 capture;	/* event index + 1, 0: none */
+	uint64_t	 chg;		/* changes of its tracing then */
 	size_t		 take;
 	size_t		 finish;
 	enum fate	 fate;
@@ -76,6 +77,24 @@ struct oracle {
 	size_t			*last_capture;	/* by simulated thread */
 	uint8_t			*unstable;	/* by pid: tracing may change */
 	int			 all_unstable;	/* a group op or CLEARFILE */
+	/*
+	 * Changes of tracing that may clear queued requests: of one pid
+	 * (its detach, a ktrace(2) naming it, its exit) and of all (a
+	 * CLEARFILE, a group or DESCEND op, a write error).
+	 */
+	uint64_t		*pchg;		/* by pid */
+	uint64_t		 gchg;
+	uint64_t		*chg_at;	/* by simulated thread, at capture */
+	int			 inflight;	/* ktrace(2) calls and exits under
+						   way: changing as we look */
+	/*
+	 * Write errors and CLEARFILEs per target, ever: a write error's
+	 * clearing of queued requests for its target comes after the
+	 * detaches, unlocked in between (FreeBSD 2002's ktr_writerequest
+	 * does the same two steps), so a request captured for that
+	 * target after a new SET may be cleared too.
+	 */
+	uint64_t		 tfail[2];
 	unsigned		*pending_drop;	/* by pid */
 	int			 maxpid;
 	int			 maxsimtid;
@@ -137,6 +156,7 @@ on_capture(struct oracle *o, const struct ev *e, size_t i)
 		    marked ? "" : "not ", o->pending_drop[e->pid]));
 	o->pending_drop[e->pid] = 0;
 	o->last_capture[e->simtid] = i + 1;
+	o->chg_at[e->simtid] = o->gchg + o->pchg[e->pid];
 	return (1);
 }
 
@@ -162,6 +182,7 @@ on_enqueue(struct oracle *o, const struct ev *e)
 	q->type = e->type;
 	q->sync = e->sync;
 	q->capture = o->last_capture[e->simtid];
+	q->chg = o->chg_at[e->simtid];
 	if (q->capture == 0)
 		return (fail(o, "request %" PRIu64 " enqueued without a "
 		    "capture", e->serial));
@@ -247,6 +268,9 @@ on_write_end(struct oracle *o, const struct ev *e, size_t i)
 	if (e->error != 0) {
 		q->fate = F_WERROR;
 		o->werrors++;
+		o->gchg++;
+		if (o->wtarget >= 0)
+			o->tfail[o->wtarget]++;
 		if (o->wtarget >= 0)	/* the target gave up: a barrier */
 			o->fence_begin[o->wtarget] =
 			    o->fence_end[o->wtarget] = i + 1;
@@ -274,13 +298,25 @@ on_drop(struct oracle *o, const struct ev *e, size_t i)
 	struct req *q;
 
 	o->drops++;
-	if (pid_ok(o, e->pid))
-		o->pending_drop[e->pid]++;	/* marks its next record */
-	if (e->serial == 0)
-		return (1);		/* before it was queued */
+	if (!pid_ok(o, e->pid))
+		return (fail(o, "drop for pid %d", e->pid));
+	o->pending_drop[e->pid]++;	/* marks its next record */
+	if (e->serial == 0) {		/* before it was queued */
+		if (o->gchg + o->pchg[e->pid] == 0 && o->inflight == 0)
+			return (fail(o, "an event of pid %d was cleared before "
+			    "it was queued, but nothing ever changed that "
+			    "process's tracing", e->pid));
+		return (1);
+	}
 	if ((q = req_of(o, e->serial)) == NULL || q->fate != F_OPEN)
 		return (fail(o, "drop of request %" PRIu64 " twice or unknown",
 		    e->serial));
+	/* A detach, CLEARFILE, write error, ktrace(2) or exit since. */
+	if (o->gchg + o->pchg[e->pid] == q->chg && o->inflight == 0 &&
+	    !o->ofailed && (q->tgt < 0 || o->tfail[q->tgt] == 0))
+		return (fail(o, "request %" PRIu64 " (tag %" PRIu32 ") was "
+		    "cleared, but nothing changed its process's tracing since "
+		    "it was captured", e->serial, q->tag));
 	if (o->nopen != 0 && o->open[o->ohead] == e->serial) {
 		/* The rest of a batch whose write failed. */
 		if (!o->ofailed)
@@ -324,6 +360,7 @@ on_probe(struct oracle *o, const struct ev *e, size_t i)
 		if (pid_ok(o, e->pid)) {
 			o->pending_drop[e->pid] = 0;
 			o->unstable[e->pid] = 1;
+			o->pchg[e->pid]++;
 		}
 		return (1);
 	}
@@ -380,16 +417,16 @@ on_post(struct oracle *o, const struct ev *e, size_t i)
 		    "event was lost and never counted", i, e->tag, e->pid,
 		    e->error == EALREADY ? "EALREADY" : e->error == EINVAL ?
 		    "EINVAL" : e->error == ESRCH ? "ESRCH" : "EOWNERDEAD"));
-	if (e->error == ENOENT) {
-		if (!o->all_unstable && pid_ok(o, e->pid) &&
-		    !o->unstable[e->pid])
-			return (fail(o, "event point: post %zu (tag %" PRIu32
-			    ", pid %d) returned ENOENT (not traced), but "
-			    "nothing changed that process's tracing since it "
-			    "was attached with every facility", i, e->tag,
-			    e->pid));
+	/* ENXIO (tracing stopped under the post) counts as cleared. */
+	if ((e->error == ENOENT || e->error == ENXIO) && !o->all_unstable &&
+	    pid_ok(o, e->pid) && !o->unstable[e->pid])
+		return (fail(o, "event point: post %zu (tag %" PRIu32 ", pid "
+		    "%d) returned %s, but nothing changed that process's "
+		    "tracing since it was attached with every facility", i,
+		    e->tag, e->pid, e->error == ENOENT ? "ENOENT (not traced)" :
+		    "ENXIO (tracing stopped)"));
+	if (e->error == ENOENT)
 		return (1);
-	}
 	o->posted++;
 	o->enobufs_posts += e->error == ENOBUFS;
 	return (1);
@@ -413,10 +450,38 @@ walk_log(struct oracle *o)
 				return (0);
 			break;
 		case EV_KTRACE:
-			if (e->pid > 0 && pid_ok(o, e->pid))
+		case EV_KTRACE_END:
+			o->inflight += e->kind == EV_KTRACE ? 1 : -1;
+			/* DESCEND reaches the children: as good as all. */
+			if (e->pid > 0 && pid_ok(o, e->pid) &&
+			    !(e->error & KTRFLAG_DESCEND)) {
 				o->unstable[e->pid] = 1;
-			else
+				o->pchg[e->pid]++;
+			} else {
 				o->all_unstable = 1;
+				o->gchg++;
+			}
+			break;
+		case EV_EXEC:
+		case EV_EXEC_END:
+			o->inflight += e->kind == EV_EXEC ? 1 : -1;
+			if (pid_ok(o, e->pid)) {
+				o->unstable[e->pid] = 1;
+				o->pchg[e->pid]++;
+			}
+			break;
+		case EV_EXIT_BEGIN:
+			o->inflight++;
+			if (pid_ok(o, e->pid))
+				o->pchg[e->pid]++;
+			break;
+		case EV_EXIT_END:
+			o->inflight--;
+			/* A later process may take the pid: it starts clean. */
+			if (pid_ok(o, e->pid)) {
+				o->pending_drop[e->pid] = 0;
+				o->unstable[e->pid] = 0;
+			}
 			break;
 		case EV_FORK:
 			if (pid_ok(o, e->pid) && pid_ok(o, e->error))
@@ -425,16 +490,19 @@ walk_log(struct oracle *o)
 		case EV_WARN:
 			o->warnings++;
 			break;
-		case EV_RESIZE_BEGIN:
-			o->resizes++;
+		case EV_RESIZE_END:	/* `pid` holds its result */
+			o->resizes += e->pid == 0 || e->pid == ENOSPC;
 			break;
 		case EV_TWRITE:
 			if (!on_twrite(o, e))
 				return (0);
 			break;
 		case EV_CLEARFILE_BEGIN:
-			if (e->error >= 0 && e->error <= 1)
+			o->gchg++;
+			if (e->error >= 0 && e->error <= 1) {
 				o->clear_begin[e->error] = i + 1;
+				o->tfail[e->error]++;
+			}
 			break;
 		case EV_CLEARFILE_END:
 			/* A barrier once it returned; racing takes are free. */
@@ -536,7 +604,7 @@ ktrq_harness__record_tag(int type, const uint8_t *pl, size_t len)
 		    (long long)sr.retval);
 	case KTR_PSIG:
 		return (ktrq_rec_psig_decode(pl, len, &ps) != 0 ? -2 :
-		    (long long)ps.code);
+		    (long long)ps.mask[0]);
 	case KTR_CSW:
 		return (-1);
 	case KTR_NAMEI:
@@ -722,6 +790,7 @@ check_warnings(struct oracle *o)
 		if (r->ev[i].kind == EV_RESIZE_BEGIN)
 			begin = i;
 		if (r->ev[i].kind == EV_RESIZE_END &&
+		    (r->ev[i].pid == 0 || r->ev[i].pid == ENOSPC) &&
 		    pool_drop_after(r, i) && !warned_after(r, begin))
 			return (fail(o, "the pool ran out after the resize at "
 			    "event %zu, but no warning followed: the resize "
@@ -737,7 +806,9 @@ bounds(struct oracle *o)
 	size_t i;
 
 	for (i = 0; i < o->r->nev; i++) {
-		if (o->r->ev[i].pid > o->maxpid)
+		/* Pids beyond the harness's are no process of its own. */
+		if (o->r->ev[i].pid > o->maxpid &&
+		    o->r->ev[i].pid <= KTRQ_HARNESS_PID_MAX)
 			o->maxpid = o->r->ev[i].pid;
 		if (o->r->ev[i].simtid > o->maxsimtid)
 			o->maxsimtid = o->r->ev[i].simtid;
@@ -762,8 +833,11 @@ ktrq_harness__oracle(const struct ktrq_harness *r, char *buf, size_t len)
 	    sizeof(*o.last_capture));
 	o.pending_drop = calloc((size_t)o.maxpid + 1, sizeof(*o.pending_drop));
 	o.unstable = calloc((size_t)o.maxpid + 1, sizeof(*o.unstable));
+	o.pchg = calloc((size_t)o.maxpid + 1, sizeof(*o.pchg));
+	o.chg_at = calloc((size_t)o.maxsimtid + 1, sizeof(*o.chg_at));
 	if (o.req == NULL || o.written == NULL || o.last_capture == NULL ||
-	    o.pending_drop == NULL || o.unstable == NULL)
+	    o.pending_drop == NULL || o.unstable == NULL || o.pchg == NULL ||
+	    o.chg_at == NULL)
 		ok = fail(&o, "oracle out of memory");
 	else
 		ok = walk_log(&o) && check_finished(&o) && check_detach(&o) &&
@@ -775,5 +849,7 @@ ktrq_harness__oracle(const struct ktrq_harness *r, char *buf, size_t len)
 	free(o.last_capture);
 	free(o.pending_drop);
 	free(o.unstable);
+	free(o.pchg);
+	free(o.chg_at);
 	return (ok);
 }

@@ -100,6 +100,33 @@ make_targets(struct ktrq_harness *h)
 	return (0);
 }
 
+/*
+ * What make_world made, in reverse (processes exited first by the
+ * caller): also the way back from a create that failed half-way, so
+ * that the instance's worker does not outlive the harness.
+ */
+static void
+unmake_world(struct ktrq_harness *h)
+{
+	int t;
+
+	if (h->ctl != NULL)
+		(void)ktrq_proc_exit(h->ctl);
+	h->ctl = NULL;
+	h->ctltd = NULL;
+	for (t = 0; t < 2; t++) {
+		if (h->tgt[t] != NULL)
+			ktrq_target_rele(h->tgt[t]);
+		h->tgt[t] = NULL;
+	}
+	if (h->mem != NULL)
+		ktrq_target_rele(h->mem);
+	h->mem = NULL;
+	if (h->k != NULL)
+		(void)ktrq_destroy(h->k);
+	h->k = NULL;
+}
+
 static int
 make_world(struct ktrq_harness *h)
 {
@@ -139,8 +166,11 @@ ktrq_harness_create(const struct ktrq_os *os,
 		(void)ktrq_harness_opts_init(&h->o);
 	h->early_timeouts = ktrq_sim_early_timeouts(os);
 	(void)ktrq_sim_check_leaks(os);	/* the engine judges it */
-	if ((error = make_world(h)) != 0)
+	if ((error = make_world(h)) != 0) {
+		unmake_world(h);
+		h->ended = 1;
 		return (error);		/* the cleanup frees h */
+	}
 	*hp = h;
 	return (0);
 }
@@ -180,6 +210,18 @@ ktrq_harness_controller(const struct ktrq_harness *h)
 {
 
 	return (h != NULL ? h->ctltd : NULL);
+}
+
+int
+ktrq_harness__proc_live(const struct ktrq_harness *h,
+    const struct ktrq_proc *p)
+{
+	size_t i;
+
+	for (i = 0; p != NULL && i < h->nprocs; i++)
+		if (h->procs[i] == p)
+			return (1);
+	return (0);
 }
 
 static int
@@ -226,7 +268,8 @@ ktrq_harness_thread(struct ktrq_harness *h, struct ktrq_proc *p,
 	size_t i;
 	int error;
 
-	if (h == NULL || p == NULL || tdp == NULL || h->ended)
+	if (h == NULL || p == NULL || tdp == NULL || h->ended ||
+	    !ktrq_harness__proc_live(h, p))
 		return (EINVAL);
 	if (h->nposters >= KTRQ_HARNESS_THREADS)
 		return (ENOSPC);
@@ -239,6 +282,7 @@ ktrq_harness_thread(struct ktrq_harness *h, struct ktrq_proc *p,
 	    &po->td)) != 0)
 		return (error);
 	po->pid = ktrq_proc_pid(p);
+	po->proc = p;
 	po->seq = 0;
 	h->nposters = i;
 	*tdp = po->td;
@@ -262,22 +306,19 @@ static void
 take_down(struct ktrq_harness *h)
 {
 	size_t i;
-	int t;
 
 	for (i = 0; i < h->nprocs; i++)
 		if (h->procs[i] != NULL)
 			(void)ktrq_harness_exit(h, h->procs[i]);
+	ktrq_harness__log_simple(h, EV_EXIT_BEGIN, PID_CTL, 0);
 	(void)ktrq_proc_exit(h->ctl);
+	h->ctl = NULL;
+	h->ctltd = NULL;
 	ktrq_harness__log_simple(h, EV_EXIT_END, PID_CTL, 0);
 	if (ktrq_stats(h->k, &h->quiet) == 0)
 		h->have_quiet = 1;
 	take_trace(h);
-	for (t = 0; t < h->ntgt; t++)
-		if (h->tgt[t] != NULL)
-			ktrq_target_rele(h->tgt[t]);
-	ktrq_target_rele(h->mem);
-	ktrq_destroy(h->k);
-	h->k = NULL;
+	unmake_world(h);
 }
 
 /* The whole records at the start of p[0..len). */

@@ -259,7 +259,11 @@ scenario_from(const struct sim_schedule *sc, struct scn_params *sp,
 			continue;
 		if (get_num(sc, t->key, (uint64_t)t->max, &v, err, errlen) != 0)
 			return (EINVAL);
-		(void)scn_param_set(sp, t, (long)v);
+		if (scn_param_set(sp, t, (long)v) != 0) {
+			snprintf(err, errlen, "schedule header: bad %s=%" PRIu64
+			    " (%ld..%ld)", t->key, v, t->min, t->max);
+			return (EINVAL);
+		}
 	}
 	return (0);
 }

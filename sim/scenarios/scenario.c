@@ -310,8 +310,8 @@ control_one(struct world *w)
 		    "SET of a group with DESCEND");
 		break;
 	case 5:
-		expect(w, ktrq_proc_exec(any_proc(w, "exec pid"), "setid", 1),
-		    "set-id exec");
+		expect(w, ktrq_harness_exec(w->h, any_proc(w, "exec pid"),
+		    "setid", 1), "set-id exec");
 		break;
 	default:
 		expect(w, ktrq_harness_ktrace(w->h, ctl, t, KTROP_SET,

@@ -637,7 +637,17 @@ replay_cmd(const struct agg *a, const struct seed_result *r, char *buf,
 struct totals {
 	size_t		 dsched, dtrace;
 	double		 elapsed;
+	/* The channels by wait message: workers report in any order. */
+	struct scn_chan	 chans[SCN_CHANS_MAX];
 };
+
+static int
+chan_cmp(const void *a, const void *b)
+{
+
+	return (strcmp(((const struct scn_chan *)a)->wmesg,
+	    ((const struct scn_chan *)b)->wmesg));
+}
 
 static void
 summary_text(const struct agg *a, const struct totals *t)
@@ -674,7 +684,7 @@ summary_text(const struct agg *a, const struct totals *t)
 	    (double)a->runs / t->elapsed : 0.0);
 	printf("decisions/s:            %.0f\n", t->elapsed > 0 ?
 	    (double)a->decisions / t->elapsed : 0.0);
-	report_chans_text(stdout, a->chans, a->nchans);
+	report_chans_text(stdout, t->chans, a->nchans);
 	printf("result: %s\n", a->nfail == 0 ? "ok" : "VIOLATION");
 }
 
@@ -731,7 +741,7 @@ summary_json(const struct agg *a, const struct totals *t)
 	}
 	printf("]");
 	first = 0;
-	report_chans_json(stdout, a->chans, a->nchans, &first);
+	report_chans_json(stdout, t->chans, a->nchans, &first);
 	printf("}\n");
 }
 
@@ -771,6 +781,8 @@ sweep_main(const struct sweep_opts *o)
 		return (2);
 	}
 	t.dsched = distinct(a.sh, a.nh);
+	memcpy(t.chans, a.chans, sizeof(t.chans));
+	qsort(t.chans, (size_t)a.nchans, sizeof(t.chans[0]), chan_cmp);
 	t.dtrace = distinct(a.th, a.nh);
 	if (a.nfail > 0)
 		qsort(a.fail, a.nfail, sizeof(*a.fail), cmp_fail);
