@@ -134,7 +134,8 @@ retry_pause(struct ktrq_target *t, int n)
  * and retrying transient errors; iov is consumed in place.  *donep is
  * the bytes the target accepted, also on an error.  Returns 0, the
  * target's errno, or EIO when it made no progress or claimed more than
- * it was given.
+ * it was given.  The retries are counted from the last progress, so each
+ * record of a gathered write has as many as a record written alone.
  */
 int
 ktrq__target_put(struct ktrq_target *t, struct ktrq_iov *iov, int iovcnt,
@@ -161,6 +162,7 @@ ktrq__target_put(struct ktrq_target *t, struct ktrq_iov *iov, int iovcnt,
 		total -= done;
 		*donep += done;
 		iovcnt = iov_advance(iov, iovcnt, done);
+		tries = 0;
 	}
 	return (0);
 }
