@@ -477,6 +477,65 @@ t_transient_per_record(void **state)
 	assert_int_equal(ktrq_os_pth_destroy(os), 0);
 }
 
+/*
+ * A fault target in front of a target that stages records (one piece
+ * per call) and loses the whole record when it fails at its last piece:
+ * the record failed, so the write must fail, not go on with the tail as
+ * if the first pieces had been kept (the tail would be a torn record).
+ */
+struct stager {
+	size_t		 rec;		/* bytes of a record */
+	size_t		 staged;
+	int		 fail;		/* fail the next record's end */
+};
+
+static int
+stager_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
+    const struct ktrq_cred *cred, size_t *donep)
+{
+	struct stager *sg = arg;
+
+	(void)iovcnt;
+	(void)cred;
+	if (sg->staged + iov[0].len >= sg->rec && sg->fail) {
+		sg->staged = 0;			/* the record is lost */
+		return (EIO);
+	}
+	sg->staged = (sg->staged + iov[0].len) % sg->rec;
+	*donep = iov[0].len;
+	return (0);
+}
+
+static void
+t_fault_inner_fails_mid_record(void **state)
+{
+	static const struct ktrq_target_ops ops = { .write = stager_write };
+	static const struct ktrq_cred cred;
+	struct stager sg = { 30, 0, 1 };
+	struct ktrq_iov iov[3] = { { "0123456789", 10 }, { "abcdefghij", 10 },
+	    { "ABCDEFGHIJ", 10 } };
+	struct ktrq_target *t, *ft;
+	struct ktrq_fault fault;
+	struct ktrq_os *os;
+	size_t done;
+
+	(void)state;
+	memset(&fault, 0, sizeof(fault));
+	fault.delay_ns = 1;			/* any: a pass-through */
+	assert_int_equal(ktrq_os_pth_create(&os), 0);
+	assert_int_equal(ktrq_target_create(os, &ops, &sg, &t), 0);
+	assert_int_equal(ktrq_faulttarget_create(os, t, &fault, &ft), 0);
+	assert_int_equal(ktrq_target_write_done(ft, iov, 3, &cred, &done),
+	    EIO);
+	assert_true(done < 30);
+	sg.fail = 0;				/* the next record goes */
+	assert_int_equal(ktrq_target_write_done(ft, iov, 3, &cred, &done), 0);
+	assert_int_equal(done, 30);
+	ktrq_target_rele(ft);
+	ktrq_target_rele(t);
+	assert_int_equal(ktrq_os_pth_destroy(os), 0);
+}
+
 int
 main(void)
 {
@@ -487,6 +546,7 @@ main(void)
 		cmocka_unit_test(t_short_writes),
 		cmocka_unit_test(t_transient_retried),
 		cmocka_unit_test(t_transient_per_record),
+		cmocka_unit_test(t_fault_inner_fails_mid_record),
 	};
 
 	return (cmocka_run_group_tests_name("core_write_error", tests, NULL,
