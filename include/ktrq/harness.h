@@ -94,6 +94,29 @@ struct ktrq_harness_opts {
 	 */
 	void		(*probe)(void *arg, const struct ktrq_probe *, int tid);
 	void		*probe_arg;
+	/*
+	 * 0: share (permille) of the records whose write a sim target
+	 * first refuses with a transient EINTR or EAGAIN, on every sim
+	 * target; never more than KTRQ_TARGET_RETRIES times in a row for
+	 * one record, so the core's retries always get it through (the
+	 * oracle fails a write that ends with a transient error there).
+	 */
+	unsigned	 transient_permille;
+	/*
+	 * All zero: none.  Otherwise the last target (1 with two, else 0)
+	 * is this fault target (ktrq_faulttarget_create) around its sim
+	 * target: it fails for good after fail_after_records records or
+	 * fail_after_bytes bytes with `error`, shortens and delays writes.
+	 */
+	struct ktrq_fault fault;
+	/*
+	 * 0: under KTRQ_CF_BACKPRESSURE, the timeout no run reaches (so a
+	 * timeout is a lost wakeup, see flags).  Otherwise this timeout in
+	 * ns: posters may then time out, and the oracle only checks that
+	 * every timeout was counted as an exhaustion drop.  Without the
+	 * flag it must be 0.
+	 */
+	uint64_t	 backpressure_ns;
 };
 
 /* The defaults above.  0, or EINVAL for NULL. */
