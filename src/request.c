@@ -288,16 +288,3 @@ ktrq__leftovers_release(struct ktrq *k, struct ktr_leftovers *lo)
 	if (lo->buf != NULL)
 		k->k_os->free(k->k_os->cookie, lo->buf, lo->buflen);
 }
-
-/* The writer is through with `req`, whose write ended with `error`. */
-void
-ktrq__finish(struct ktrq *k, struct ktr_request *req, int error)
-{
-	struct ktr_leftovers lo;
-
-	KTRQ_LOCK(k);
-	ktrq__account_locked(k, error);
-	ktrq__done_locked(k, req, &lo);
-	KTRQ_UNLOCK(k);
-	ktrq__leftovers_release(k, &lo);
-}
