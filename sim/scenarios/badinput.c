@@ -180,6 +180,133 @@ bad_target_create(struct bad *b, struct ktrq_target *mt)
 		ktrq_sim_fail(b->os, "scenario: a refused create made a target");
 	ktrq_target_hold(NULL);			/* documented: no-ops */
 	ktrq_target_rele(NULL);
+	/* No release hook: the last reference frees the target alone. */
+	if (ktrq_target_create(b->os, &okops, NULL, &t) == 0)
+		ktrq_target_rele(t);
+}
+
+/* ---- targets that misbehave: the writer above must not trust them ---- */
+
+enum liar { L_STALL, L_OVERCLAIM, L_TRANSIENT, L_TAKE_THEN_TRANSIENT };
+
+struct liar_target {
+	enum liar	 how;
+	unsigned	 calls;
+};
+
+static int
+liar_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
+    const struct ktrq_cred *cred, size_t *donep)
+{
+	struct liar_target *lt = arg;
+	unsigned n = lt->calls++;
+
+	(void)cred;
+	switch (lt->how) {
+	case L_STALL:				/* "success", no progress */
+		*donep = 0;
+		return (0);
+	case L_OVERCLAIM:			/* more than it was given */
+		*donep = ktrq_iov_total(iov, iovcnt) + 1;
+		return (0);
+	case L_TAKE_THEN_TRANSIENT:		/* one piece, then no more */
+		if (n == 0) {
+			*donep = iov[0].len;
+			return (0);
+		}
+		/* FALLTHROUGH */
+	default:
+		return ((n & 1) != 0 ? EINTR : EAGAIN);
+	}
+}
+
+static int
+liar_put(struct bad *b, enum liar how, int behind_fault)
+{
+	static const struct ktrq_target_ops ops = { liar_write, NULL };
+	uint8_t rec[KTRQ_REC_HDR_V1_SIZE + 8];
+	struct ktrq_rec_hdr h;
+	struct liar_target lt = { how, 0 };
+	struct ktrq_target *t, *ft;
+	struct ktrq_fault f;
+	struct ktrq_iov iov[2];
+	int error;
+
+	memset(&h, 0, sizeof(h));
+	h.len = 8;
+	h.type = KTR_CSW;
+	ktrq_rec_hdr_encode(rec, &h);
+	memset(rec + KTRQ_REC_HDR_V1_SIZE, 0, 8);
+	iov[0].base = rec;
+	iov[0].len = KTRQ_REC_HDR_V1_SIZE;
+	iov[1].base = rec + KTRQ_REC_HDR_V1_SIZE;
+	iov[1].len = 8;
+	if ((error = ktrq_target_create(b->os, &ops, &lt, &t)) != 0)
+		return (error);
+	memset(&f, 0, sizeof(f));
+	f.fail_after_records = 100;
+	if (behind_fault &&
+	    (error = ktrq_faulttarget_create(b->os, t, &f, &ft)) != 0) {
+		ktrq_target_rele(t);
+		return (error);
+	}
+	error = ktrq_target_write(behind_fault ? ft : t, iov, 2, &user);
+	if (behind_fault)
+		ktrq_target_rele(ft);
+	ktrq_target_rele(t);
+	return (error);
+}
+
+static void
+bad_liars(struct bad *b)
+{
+	int error, fault;
+
+	for (fault = 0; fault <= 1; fault++) {
+		WANT_MEM(b, liar_put(b, L_STALL, fault), EIO);
+		WANT_MEM(b, liar_put(b, L_OVERCLAIM, fault), EIO);
+		/* Retried (virtual time passes), then the errno is the write's. */
+		error = liar_put(b, fault ? L_TAKE_THEN_TRANSIENT : L_TRANSIENT,
+		    fault);
+		if (error != EINTR && error != EAGAIN && error != ENOMEM)
+			ktrq_sim_fail(b->os, "scenario: a target refusing for "
+			    "good with transient errnos gave %d", error);
+	}
+}
+
+/*
+ * Bytes that are not ktrace records, through a fault target counting
+ * records: a call shorter than a header, a length no record has, a
+ * header whose record goes past the call.  It passes them on whole.
+ */
+static void
+raw_through_fault(struct bad *b, struct ktrq_target *mt)
+{
+	uint8_t raw[KTRQ_REC_HDR_V1_SIZE + 10];
+	struct ktrq_target *ft;
+	struct ktrq_fault f;
+	struct ktrq_iov iov;
+	size_t before, after;
+
+	memset(&f, 0, sizeof(f));
+	f.fail_after_records = 1000;
+	if (ktrq_faulttarget_create(b->os, mt, &f, &ft) != 0)
+		return;
+	(void)ktrq_memtarget_data(mt, &before);
+	iov.base = raw;
+	memset(raw, 0xff, sizeof(raw));		/* length 2^32 - 1 */
+	iov.len = 3;
+	WANT_MEM(b, ktrq_target_write(ft, &iov, 1, &user), 0);
+	iov.len = sizeof(raw);
+	WANT_MEM(b, ktrq_target_write(ft, &iov, 1, &user), 0);
+	memset(raw, 0, 4);
+	raw[1] = 4;				/* 1024 bytes: past the call */
+	WANT_MEM(b, ktrq_target_write(ft, &iov, 1, &user), 0);
+	(void)ktrq_memtarget_data(mt, &after);
+	if (after > before + 3 + 2 * sizeof(raw))
+		ktrq_sim_fail(b->os, "scenario: a fault target wrote %zu bytes "
+		    "of %zu", after - before, 3 + 2 * sizeof(raw));
+	ktrq_target_rele(ft);
 }
 
 static void
@@ -208,9 +335,11 @@ bad_target_write(struct bad *b, struct ktrq_target *mt)
 	WANT(b, ktrq_target_write(mt, iov, 1, NULL), EINVAL);
 	WANT(b, ktrq_target_write_done(mt, iov, -1, &user, NULL), EINVAL);
 	WANT(b, ktrq_target_write(mt, iov, 0, &user), 0);
+	WANT(b, ktrq_target_write(mt, NULL, 0, &user), 0);
 	WANT_MEM(b, ktrq_target_write_done(mt, iov, 3, &user, NULL), 0);
 	data = ktrq_memtarget_data(mt, &len);
-	if (len != 0 && (len != 4 || memcmp(data, bytes, 4) != 0))
+	if (ktrq_memtarget_data(mt, NULL) != data ||
+	    (len != 0 && (len != 4 || memcmp(data, bytes, 4) != 0)))
 		ktrq_sim_fail(b->os, "scenario: memtarget holds %zu bytes, not "
 		    "the 4 written", len);
 	len = 5;
@@ -236,7 +365,9 @@ bad_targets(struct bad *b)
 		return;
 	bad_target_create(b, mt);
 	bad_target_write(b, mt);
+	raw_through_fault(b, mt);
 	ktrq_target_rele(mt);
+	bad_liars(b);
 }
 
 /* ---- ktrace(2) ---- */

@@ -32,6 +32,7 @@
 #include "layer.h"
 
 #define	NPOSTS		32
+#define	NPOSTS_BIG	100	/* a pool beyond KTRQ_BATCH_MAX requests */
 #define	PID_ROOT	1
 #define	PID_USER	2
 
@@ -52,7 +53,7 @@ struct cfg {
 	struct ktrq_target	*mem, *t;
 	struct ktrq_proc	*root, *user;
 	struct ktrq_thread	*rtd, *td;
-	struct cpost		 posts[NPOSTS];
+	struct cpost		 posts[NPOSTS_BIG];
 	int			 nposts;
 	struct ktrq_stats	 st;
 };
@@ -289,13 +290,23 @@ make_world(struct cfg *c)
 
 /* ---- the posts ---- */
 
+/* A large pool takes large utraces: batches end at KTRQ_BATCH_BYTES. */
+static size_t
+utrace_len(const struct cfg *c, int i)
+{
+
+	if (c->cf.pool_size > NPOSTS_BIG)
+		return ((size_t)(KTRQ_REC_USER_MAX - i));
+	return ((size_t)(37 * i % 300));
+}
+
 static int
 post(struct cfg *c, int i, int type)
 {
 	uint64_t args[KTRQ_REC_MAXARGS];
 	uint32_t mask[4] = { (uint32_t)i, (uint32_t)i + 1, (uint32_t)i + 2,
 	    (uint32_t)i + 3 };
-	uint8_t data[512];
+	uint8_t data[KTRQ_REC_USER_MAX];
 	char path[32];
 	int j;
 
@@ -318,7 +329,7 @@ post(struct cfg *c, int i, int type)
 	case KTR_CSW:
 		return (ktrq_csw(c->td, i % 2, (i / 2) % 2));
 	default:
-		return (ktrq_utrace(c->td, data, (size_t)(37 * i % 300)));
+		return (ktrq_utrace(c->td, data, utrace_len(c, i)));
 	}
 }
 
@@ -329,9 +340,13 @@ workload(struct cfg *c)
 
 	for (type = KTR_SYSCALL; type <= KTR_USER; type++)
 		WANT(c, ktrq_point(c->td, type), (c->mask >> type) & 1);
-	n = 12 + (int)pick(c, NPOSTS - 12, "posts");
+	/* A large pool: more queued than one batch looks at. */
+	n = c->cf.pool_size > NPOSTS_BIG ? NPOSTS_BIG :
+	    12 + (int)pick(c, NPOSTS - 12, "posts");
 	for (i = 0; i < n; i++) {
-		type = 1 + (int)pick(c, 7, "type");
+		/* A large pool: a run of large records fills a batch's bytes. */
+		type = c->cf.pool_size > NPOSTS_BIG && i < 40 ? KTR_USER :
+		    1 + (int)pick(c, 7, "type");
 		c->posts[i].type = type;
 		c->posts[i].outcome = post(c, i, type);
 	}
@@ -383,7 +398,7 @@ same_payload(const struct cfg *c, int i, int type, const uint8_t *pl,
 		return (ktrq_rec_csw_decode(pl, len, &cs) == 0 &&
 		    cs.out == i % 2 && cs.user == (i / 2) % 2);
 	default:
-		return (len == (size_t)(37 * i % 300) &&
+		return (len == utrace_len(c, i) &&
 		    (len == 0 || pl[0] == 'a' + i % 26));
 	}
 }
@@ -495,6 +510,7 @@ one_instance(const struct ktrq_os *os)
 	check_trace(&c);
 	check_stats(&c);
 	check_lines(&c);
+	WANT(&c, ktrq_thread_destroy(c.rtd), 0);	/* its process's last */
 	WANT(&c, ktrq_destroy(c.k), 0);
 	ktrq_target_rele(c.t);
 	no_leftovers(&c, "a side instance");

@@ -4,9 +4,10 @@
  * From a traced process it forks P, P's children A and B (siblings) and
  * A's child G, each posting from a thread of its own (inherited
  * tracing), while it sets and clears tracing over P's subtree with
- * DESCEND (so the walk goes down to G, back up and across to B); then P
- * exits before its children, who lose their parent and go on posting;
- * then A before G.  The harness logs every fork, exit and ktrace(2), so
+ * DESCEND (children are listed newest first, so the walk goes down to
+ * B, across to its sibling A and down to G); then, in every other
+ * tree, B exits first (unlinked from before A); then P exits before its
+ * children, who lose their parent and go on posting; then A before G.  The harness logs every fork, exit and ktrace(2), so
  * the oracle judges the whole as usual (a DESCEND may change processes
  * it does not name: the oracle allows their posts to find tracing gone).
  */
@@ -118,7 +119,9 @@ one_tree(const struct scn_view *v, int j)
 	}
 	descend(v, n[0].p);
 	descend(v, n[0].p);
-	tree_exit(v, &n[0]);		/* A and B lose their parent */
+	if (j % 2 == 0)
+		tree_exit(v, &n[2]);	/* B, A's younger sibling, first */
+	tree_exit(v, &n[0]);		/* then P: its children are orphans */
 	if (n[1].p != NULL)
 		descend(v, n[1].p);
 	tree_exit(v, &n[1]);		/* and G */
