@@ -138,7 +138,7 @@ static const struct scenario_def defs[] = {
 	    "after records or bytes, with EIO, ENOSPC, ENXIO, EINVAL or a "
 	    "transient errno; short and slow writes); both files refuse "
 	    "records with EINTR or EAGAIN at the --faults rate, retried",
-	    { "fault-target", 3, 1, 8, 4, 200, 100, 0, 0, 0 },
+	    { "fault-target", 3, 1, 8, 4, 200, 300, 0, 0, 0 },
 	    ACT_FAULTTGT | ACT_TWOTARGETS | ACT_CONTROL, 0, 4, 0 },
 };
 #define	NDEFS	(sizeof(defs) / sizeof(defs[0]))
