@@ -11,7 +11,8 @@
  * calls below.  ktrq_harness_finish() exits every process, destroys the
  * instance and judges the log and the trace bytes by every invariant the
  * built-in scenarios are judged by (docs/sim.md, "The oracle"): FIFO
- * order and one writer, per-thread order, every event written or counted
+ * order and one writer, per-thread order, every record read back field
+ * by field as its post made it, every event written or counted
  * dropped, KTR_DROP exactly where events were lost, detach and exit
  * semantics, the pool whole at the end, the warning rule, back-pressure
  * liveness.  A broken invariant fails the run with its message, so

@@ -22,8 +22,8 @@ scn_want_mem(const struct ktrq_os *os, int got, int want, const char *what)
 {
 
 	if (got != want && got != ENOMEM)
-		ktrq_sim_fail(os, "scenario: %s returned %d, not %d (or ENOMEM)",
-		    what, got, want);
+		ktrq_sim_fail(os, "scenario: %s returned %d, not %d (or "
+		    "ENOMEM)", what, got, want);
 }
 
 /*

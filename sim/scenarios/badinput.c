@@ -60,7 +60,8 @@ bad_instance(struct bad *b)
 
 	v = ktrq_version();
 	if (v == NULL || v[0] < '0' || v[0] > '9')
-		ktrq_sim_fail(b->os, "scenario: ktrq_version() is not a version");
+		ktrq_sim_fail(b->os, "scenario: ktrq_version() is not a "
+		    "version");
 	ktrq_config_init(NULL, b->os);		/* documented: no effect */
 	ktrq_config_init(&cf, b->os);
 	WANT(b, ktrq_create(NULL, &k2), EINVAL);
@@ -75,7 +76,8 @@ bad_instance(struct bad *b)
 	WANT(b, ktrq_os_check(NULL), EINVAL);
 	WANT(b, ktrq_os_check(b->os), 0);
 	if (old != -7 || k2 != NULL)
-		ktrq_sim_fail(b->os, "scenario: a refused call wrote its output");
+		ktrq_sim_fail(b->os, "scenario: a refused call wrote its "
+		    "output");
 }
 
 /* ---- processes and threads ---- */
@@ -96,7 +98,8 @@ bad_proc_create(struct bad *b)
 	WANT_MEM(b, ktrq_proc_create(b->k, b->busy, NULL, 91, "x", &user, &p),
 	    EEXIST);
 	if (p != NULL)
-		ktrq_sim_fail(b->os, "scenario: a refused proc_create made one");
+		ktrq_sim_fail(b->os, "scenario: a refused proc_create made "
+		    "one");
 }
 
 static void
@@ -134,7 +137,8 @@ bad_threads(struct bad *b)
 	WANT(b, ktrq_thread_create(b->me, 1, NULL), EINVAL);
 	WANT(b, ktrq_thread_destroy(NULL), EINVAL);
 	if (td != NULL)
-		ktrq_sim_fail(b->os, "scenario: a refused thread_create made one");
+		ktrq_sim_fail(b->os, "scenario: a refused thread_create made "
+		    "one");
 	/* A thread that comes and goes. */
 	error = ktrq_thread_create(b->me, 77, &td);
 	scn_want_mem(b->os, error, 0, "ktrq_thread_create");
@@ -177,7 +181,8 @@ bad_target_create(struct bad *b, struct ktrq_target *mt)
 	WANT(b, ktrq_faulttarget_create(b->os, mt, NULL, &t), EINVAL);
 	WANT(b, ktrq_faulttarget_create(b->os, mt, &f, NULL), EINVAL);
 	if (t != NULL)
-		ktrq_sim_fail(b->os, "scenario: a refused create made a target");
+		ktrq_sim_fail(b->os, "scenario: a refused create made a "
+		    "target");
 	ktrq_target_hold(NULL);			/* documented: no-ops */
 	ktrq_target_rele(NULL);
 	/* No release hook: the last reference frees the target alone. */
@@ -216,7 +221,12 @@ liar_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 		}
 		/* FALLTHROUGH */
 	default:
-		return ((n & 1) != 0 ? EINTR : EAGAIN);
+		/*
+		 * The same errno for a writer's whole round of retries, the
+		 * other one for the next round.
+		 */
+		return ((n / (KTRQ_TARGET_RETRIES + 1)) % 2 != 0 ? EINTR :
+		    EAGAIN);
 	}
 }
 
@@ -265,7 +275,7 @@ bad_liars(struct bad *b)
 	for (fault = 0; fault <= 1; fault++) {
 		WANT_MEM(b, liar_put(b, L_STALL, fault), EIO);
 		WANT_MEM(b, liar_put(b, L_OVERCLAIM, fault), EIO);
-		/* Retried (virtual time passes), then the errno is the write's. */
+		/* Retried (virtual time passes), then the write's errno. */
 		error = liar_put(b, fault ? L_TAKE_THEN_TRANSIENT : L_TRANSIENT,
 		    fault);
 		if (error != EINTR && error != EAGAIN && error != ENOMEM)
@@ -414,8 +424,8 @@ bad_ktrace_perm(struct bad *b)
 	error = ktrq_ktrace(b->td, t, KTROP_CLEARFILE, 0, 0);
 	WANT(b, ktrq_stats(b->k, &after), 0);
 	if (error != EPERM && (error != 0 || after.write_errors == 0))
-		ktrq_sim_fail(b->os, "scenario: a stranger's CLEARFILE returned "
-		    "%d (%llu write errors)", error,
+		ktrq_sim_fail(b->os, "scenario: a stranger's CLEARFILE "
+		    "returned %d (%llu write errors)", error,
 		    (unsigned long long)after.write_errors);
 }
 
@@ -524,8 +534,8 @@ bad_harness(struct bad *b)
 	WANT(b, ktrq_harness_fork(b->h, b->me, 1, &p), EINVAL);
 	WANT(b, ktrq_harness_exit(b->h, NULL), EINVAL);
 	WANT(b, ktrq_harness_exit(b->h, b->me), EINVAL);
-	WANT(b, ktrq_harness_ktrace(NULL, NULL, NULL, KTROP_CLEAR, KTRFAC_ALL, 5),
-	    EINVAL);
+	WANT(b, ktrq_harness_ktrace(NULL, NULL, NULL, KTROP_CLEAR,
+	    KTRFAC_ALL, 5), EINVAL);
 	if (h2 != NULL || p != NULL || td != NULL)
 		ktrq_sim_fail(b->os, "scenario: a refused harness call made "
 		    "something");

@@ -344,7 +344,7 @@ workload(struct cfg *c)
 	n = c->cf.pool_size > NPOSTS_BIG ? NPOSTS_BIG :
 	    12 + (int)pick(c, NPOSTS - 12, "posts");
 	for (i = 0; i < n; i++) {
-		/* A large pool: a run of large records fills a batch's bytes. */
+		/* A large pool: long records fill a batch's bytes. */
 		type = c->cf.pool_size > NPOSTS_BIG && i < 40 ? KTR_USER :
 		    1 + (int)pick(c, 7, "type");
 		c->posts[i].type = type;

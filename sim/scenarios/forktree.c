@@ -7,9 +7,10 @@
  * DESCEND (children are listed newest first, so the walk goes down to
  * B, across to its sibling A and down to G); then, in every other
  * tree, B exits first (unlinked from before A); then P exits before its
- * children, who lose their parent and go on posting; then A before G.  The harness logs every fork, exit and ktrace(2), so
- * the oracle judges the whole as usual (a DESCEND may change processes
- * it does not name: the oracle allows their posts to find tracing gone).
+ * children, who lose their parent and go on posting; then A before G.
+ * The harness logs every fork, exit and ktrace(2), so the oracle judges
+ * the whole as usual (a DESCEND may change processes it does not name:
+ * the oracle allows their posts to find tracing gone).
  */
 #include <errno.h>
 #include <string.h>

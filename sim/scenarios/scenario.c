@@ -66,8 +66,8 @@ struct scenario_def {
 	struct scn_params	 dflt;
 	unsigned		 actors;
 	int			 nresize;	/* resizes by the resizer */
-	int			 nctl;		/* control operations, or the
-						   rounds of an actors.h actor */
+	/* Control operations, or the rounds of an actors.h actor. */
+	int			 nctl;
 	int			 nfork;		/* children forked */
 };
 
