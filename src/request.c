@@ -325,16 +325,3 @@ ktrq__leftovers_release(const struct ktrq_os *os, struct ktr_leftovers *lo)
 	if (lo->buf != NULL)
 		os->free(os->cookie, lo->buf, lo->buflen);
 }
-
-/* The writer is through with `req`, whose write ended with `error`. */
-void
-ktrq__finish(struct ktrq *k, struct ktr_request *req, int error)
-{
-	struct ktr_leftovers lo;
-
-	KTRQ_LOCK(k);
-	ktrq__account_locked(k, error);
-	ktrq__done_locked(k, req, &lo);
-	KTRQ_UNLOCK(k);
-	ktrq__leftovers_release(k->k_os, &lo);
-}

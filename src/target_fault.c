@@ -10,7 +10,11 @@
  * record by record: the records before the one that reaches a limit go
  * through (the call returns short), and the next call fails.
  * f_pending counts the bytes of the record under way still to come, so a
- * continuation after a short write is not taken for a new record.
+ * continuation after a short write is not taken for a new record.  An
+ * inner target that fails part-way through a record (after taking its
+ * first pieces) has lost it whole: the call returns what went before as
+ * a short write, and the next call, which would go on with that record,
+ * fails with the inner error (f_lost).
  *
  * A target never holds part of a record (FreeBSD writes each record with
  * IO_UNIT, which rolls a partial write back): whether a record fails is
@@ -30,6 +34,8 @@ struct faulttarget {
 	uint64_t		 f_bytes;	/* accepted so far */
 	uint64_t		 f_records;	/* completed so far */
 	size_t			 f_pending;	/* rest of current record */
+	int			 f_lost;	/* the inner target lost the
+						   current record: its errno */
 };
 
 static void
@@ -134,6 +140,13 @@ fault_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 
 	total = ktrq_iov_total(iov, iovcnt);
 	ktrq__lock(f->f_os, f->f_mtx);
+	if ((error = f->f_lost) != 0) {
+		/* The rest of a record the inner target lost: it failed. */
+		f->f_lost = 0;
+		f->f_pending = 0;
+		ktrq__unlock(f->f_os, f->f_mtx);
+		return (error);
+	}
 	if (f->f_fault.delay_ns != 0)
 		fault_delay(f);
 	allow = fault_allow(f, iov, iovcnt, total);
@@ -158,6 +171,15 @@ fault_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 	}
 	ktrq__lock(f->f_os, f->f_mtx);
 	fault_commit(f, iov, iovcnt, total, allow);
+	/*
+	 * Records it took whole went through: a short write.  One it failed
+	 * in part-way is lost whole (an inner target keeps no part of a
+	 * record), so the call that would go on with it fails instead; a
+	 * transient error lost nothing, and the record goes on.
+	 */
+	if (error != 0 && f->f_pending != 0 && error != EINTR &&
+	    error != EAGAIN && error != EWOULDBLOCK)
+		f->f_lost = error;
 	ktrq__unlock(f->f_os, f->f_mtx);
 	*donep = allow;
 	return (0);

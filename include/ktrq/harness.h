@@ -11,7 +11,8 @@
  * calls below.  ktrq_harness_finish() exits every process, destroys the
  * instance and judges the log and the trace bytes by every invariant the
  * built-in scenarios are judged by (docs/sim.md, "The oracle"): FIFO
- * order and one writer, per-thread order, every event written or counted
+ * order and one writer, per-thread order, every record read back field
+ * by field as its post made it, every event written or counted
  * dropped, KTR_DROP exactly where events were lost, detach and exit
  * semantics, the pool whole at the end, the warning rule, back-pressure
  * liveness.  A broken invariant fails the run with its message, so
@@ -96,6 +97,29 @@ struct ktrq_harness_opts {
 	 */
 	void		(*probe)(void *arg, const struct ktrq_probe *, int tid);
 	void		*probe_arg;
+	/*
+	 * 0: share (permille) of the records whose write a sim target
+	 * first refuses with a transient EINTR or EAGAIN, on every sim
+	 * target; never more than KTRQ_TARGET_RETRIES times in a row for
+	 * one record, so the core's retries always get it through (the
+	 * oracle fails a write that ends with a transient error there).
+	 */
+	unsigned	 transient_permille;
+	/*
+	 * All zero: none.  Otherwise the last target (1 with two, else 0)
+	 * is this fault target (ktrq_faulttarget_create) around its sim
+	 * target: it fails for good after fail_after_records records or
+	 * fail_after_bytes bytes with `error`, shortens and delays writes.
+	 */
+	struct ktrq_fault fault;
+	/*
+	 * 0: under KTRQ_CF_BACKPRESSURE, the timeout no run reaches (so a
+	 * timeout is a lost wakeup, see flags).  Otherwise this timeout in
+	 * ns: posters may then time out, and the oracle only checks that
+	 * every timeout was counted as an exhaustion drop.  Without the
+	 * flag it must be 0.
+	 */
+	uint64_t	 backpressure_ns;
 };
 
 /* The defaults above.  0, or EINVAL for NULL. */

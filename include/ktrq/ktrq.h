@@ -426,9 +426,11 @@ size_t	ktrq_iov_total(const struct ktrq_iov *iov, int iovcnt);
 
 /*
  * Transient target errors (EINTR, EAGAIN, EWOULDBLOCK) are retried at
- * most KTRQ_TARGET_RETRIES times per record, the n-th retry after a pause
+ * most KTRQ_TARGET_RETRIES times in a row, the n-th retry after a pause
  * of n * KTRQ_TARGET_RETRY_NS on the layer's clock; after that the error
- * is the write's, and the write-error policy runs.
+ * is the write's, and the write-error policy runs.  The count starts
+ * again whenever the target takes bytes, so every record of a gathered
+ * write gets as many retries as a record written alone.
  */
 #define	KTRQ_TARGET_RETRIES	5
 #define	KTRQ_TARGET_RETRY_NS	1000000

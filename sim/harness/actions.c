@@ -31,7 +31,8 @@ poster_of(struct ktrq_harness *h, const struct ktrq_thread *td, size_t *ip)
 }
 
 static int
-post_genio(struct ktrq_harness *h, struct ktrq_thread *td, uint32_t tag)
+post_genio(struct ktrq_harness *h, struct ktrq_thread *td, uint32_t tag,
+    uint32_t *auxp)
 {
 	uint8_t buf[64];
 	size_t len, n;
@@ -39,11 +40,13 @@ post_genio(struct ktrq_harness *h, struct ktrq_thread *td, uint32_t tag)
 	n = (size_t)snprintf((char *)buf, sizeof(buf), "g%" PRIu32 ":", tag);
 	len = n + ktrq_sim_choose(h->os, 40, "genio length");
 	memset(buf + n, '.', len - n);
+	*auxp = (uint32_t)len;
 	return (ktrq_genio(td, 1, 1, buf, len));
 }
 
 static int
-post_user(struct ktrq_harness *h, struct ktrq_thread *td, uint32_t tag)
+post_user(struct ktrq_harness *h, struct ktrq_thread *td, uint32_t tag,
+    uint32_t *auxp)
 {
 	uint8_t buf[256];
 	size_t len, n;
@@ -53,12 +56,18 @@ post_user(struct ktrq_harness *h, struct ktrq_thread *td, uint32_t tag)
 	memset(buf, 'u', len);
 	n = (size_t)snprintf((char *)buf, sizeof(buf), "u%" PRIu32 ":", tag);
 	buf[n] = '.';
+	*auxp = (uint32_t)len;
 	return (ktrq_utrace(td, buf, len));
 }
 
+/*
+ * Post an event of `type` carrying `tag`; *auxp gets what the oracle
+ * needs besides the tag to know the record (decode.c): the syscall's
+ * narg, the genio or utrace data's length.
+ */
 static int
 post_type(struct ktrq_harness *h, struct ktrq_thread *td, int type,
-    uint32_t tag)
+    uint32_t tag, uint32_t *auxp)
 {
 	uint64_t args[4] = { tag, 0x1000, 0x1000, 0x1000 };
 	uint32_t mask[4] = { tag, 0, 0, 0 };
@@ -68,6 +77,7 @@ post_type(struct ktrq_harness *h, struct ktrq_thread *td, int type,
 	switch (type) {
 	case KTR_SYSCALL:
 		narg = 1 + (int)ktrq_sim_choose(h->os, 4, "narg");
+		*auxp = (uint32_t)narg;
 		return (ktrq_syscall(td, 4, narg, args));
 	case KTR_SYSRET:
 		return (ktrq_sysret(td, 4, 0, (int64_t)tag));
@@ -75,13 +85,13 @@ post_type(struct ktrq_harness *h, struct ktrq_thread *td, int type,
 		snprintf(path, sizeof(path), "/t/%" PRIu32, tag);
 		return (ktrq_namei(td, path));
 	case KTR_GENIO:
-		return (post_genio(h, td, tag));
+		return (post_genio(h, td, tag, auxp));
 	case KTR_PSIG:
 		return (ktrq_psig(td, 2, 0, 0, mask));	/* the tag: mask[0] */
 	case KTR_CSW:
 		return (ktrq_csw(td, 1, 0));
 	default:
-		return (post_user(h, td, tag));
+		return (post_user(h, td, tag, auxp));
 	}
 }
 
@@ -111,7 +121,7 @@ ktrq_harness_post(struct ktrq_harness *h, struct ktrq_thread *td, int type)
 {
 	struct hposter *po;
 	struct ev e;
-	uint32_t tag;
+	uint32_t aux, tag;
 	size_t i;
 	int outcome;
 
@@ -124,9 +134,11 @@ ktrq_harness_post(struct ktrq_harness *h, struct ktrq_thread *td, int type)
 	if (type == 0)
 		type = mix_type(h);
 	ktrq_harness__set_tag(h, tag);
-	outcome = post_type(h, td, type, tag);
+	aux = 0;
+	outcome = post_type(h, td, type, tag, &aux);
 	ktrq_harness__set_tag(h, 0);
 	memset(&e, 0, sizeof(e));
+	e.aux = aux;
 	e.kind = EV_POST;
 	e.simtid = ktrq_sim_self(h->os);
 	e.tag = tag;

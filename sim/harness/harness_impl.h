@@ -50,6 +50,7 @@ struct ev {
 	int		 type;
 	int		 error;		/* probe error, or post outcome */
 	int		 tgt;		/* probe: its target's index, -1 */
+	uint32_t	 aux;		/* post: narg, or the data's length */
 };
 
 /* A tag is poster index * TAG_STRIDE + the poster's sequence number. */
@@ -116,10 +117,28 @@ int	ktrq_harness__grow(void *p, size_t *cap, size_t n, size_t size);
 int	ktrq_harness__proc_live(const struct ktrq_harness *,
 	    const struct ktrq_proc *p);
 
+/*
+ * faults.c: put target `index` behind a fault target with the options'
+ * limits, when they are set (the fault target holds the sim target).
+ * 0 or the error of making it.  Is the fault target on, and is its
+ * errno a transient one (which the core may then end a write with)?
+ */
+int	ktrq_harness__fault_wrap(struct ktrq_harness *, int index);
+int	ktrq_harness__fault_on(const struct ktrq_harness_opts *);
+int	ktrq_harness__transient(int error);
+
 /* simtgt.c */
 int	ktrq_harness__simtgt_create(struct ktrq_harness *, int index,
 	    int faulty, struct ktrq_target **tp);
 void	ktrq_harness__simtgt_forget(struct simtgt *);
+
+/*
+ * decode.c: does record `h` (payload `pl`) say, field by field, what the
+ * harness posted with `tag` and the post's `aux`?  1, or 0 with why.
+ */
+int	ktrq_harness__check_record(const struct ktrq_rec_hdr *h,
+	    const uint8_t *pl, uint32_t tag, uint32_t aux, char *buf,
+	    size_t len);
 
 /* oracle.c: 1 when every invariant held; else 0 and the first failure. */
 int	ktrq_harness__oracle(const struct ktrq_harness *, char *buf,

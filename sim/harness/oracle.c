@@ -14,7 +14,11 @@
  *  2. The trace is exactly the successful writes, in order: same pid,
  *     tid, type and flags, and the payload carries the tag of the post
  *     that made it; every thread's tags increase; each record goes to
- *     the target it was captured for.
+ *     the target it was captured for; and each record, read back with
+ *     the public decoders, says field by field what its post put in
+ *     (decode.c).  A write error on a plain sim target is never a
+ *     transient errno (the sim target never refuses a record more
+ *     often than the core retries it).
  *  3. Nothing lost: every post that passed KTRPOINT is written or counted
  *     dropped, and the statistics agree with the log, kind by kind.
  *  4. KTR_DROP exactly where drops happened: a request captured for a
@@ -30,14 +34,16 @@
  *  7. The pool is whole when quiet; one exhaustion warning per resize at
  *     most, and one after each resize that was followed by exhaustion.
  *  8. Back-pressure is live: with a timeout no run reaches, no poster
- *     times out and nothing drops for want of an object.
+ *     times out and nothing drops for want of an object; with a finite
+ *     one, every timeout dropped its event as exhausted.
  *  9. Nothing lost at the event point: a harness post (never nested in
  *     another event point, always with good arguments, never for a
  *     process being exited) never returns EALREADY, EINVAL, ESRCH or
  *     EOWNERDEAD, and returns ENOENT only for a
  *     process whose tracing may have changed since it was attached
  *     with every facility (a ktrace(2) call naming it, its group or
- *     its target, a detach, or a parent in that state when it forked).
+ *     its target, or any with DESCEND, a detach, or a parent in that
+ *     state when it forked).
  *
  * A deadlock, a panic or a leak is the engine's to judge.
  */
@@ -59,6 +65,8 @@ struct req {
 	int		 type;
 	int		 sync;
 	int		 tgt;		/* captured for, -1: unknown */
+	int		 posted;	/* its post was logged: */
+	uint32_t	 aux;		/* the post's choice (decode.c) */
 	size_t		 capture;	/* event index + 1, 0: none */
 	uint64_t	 chg;		/* changes of its tracing then */
 	size_t		 take;
@@ -75,6 +83,7 @@ struct oracle {
 	uint64_t		*written;	/* serials, in write order */
 	uint64_t		 nwritten;
 	size_t			*last_capture;	/* by simulated thread */
+	uint64_t		*last_req;	/* by simulated thread */
 	uint8_t			*unstable;	/* by pid: tracing may change */
 	int			 all_unstable;	/* a group op or CLEARFILE */
 	/*
@@ -187,6 +196,7 @@ on_enqueue(struct oracle *o, const struct ev *e)
 		return (fail(o, "request %" PRIu64 " enqueued without a "
 		    "capture", e->serial));
 	q->tgt = o->r->ev[q->capture - 1].tgt;
+	o->last_req[e->simtid] = e->serial;
 	return (1);
 }
 
@@ -256,6 +266,7 @@ static int
 on_write_end(struct oracle *o, const struct ev *e, size_t i)
 {
 	struct req *q = req_of(o, e->serial);
+	int t;
 
 	if (q == NULL || o->nopen == 0 || o->open[o->ohead] != e->serial ||
 	    q->fate != F_OPEN || o->ofailed)
@@ -269,11 +280,24 @@ on_write_end(struct oracle *o, const struct ev *e, size_t i)
 		q->fate = F_WERROR;
 		o->werrors++;
 		o->gchg++;
-		if (o->wtarget >= 0)
-			o->tfail[o->wtarget]++;
-		if (o->wtarget >= 0)	/* the target gave up: a barrier */
-			o->fence_begin[o->wtarget] =
-			    o->fence_end[o->wtarget] = i + 1;
+		/*
+		 * The target gave up: a barrier.  The request's own target
+		 * (a fault target may refuse a record before the sim target
+		 * sees it, so the last EV_TWRITE need not be this one's).
+		 */
+		t = e->tgt >= 0 ? e->tgt : o->wtarget;
+		if (t >= 0) {
+			o->fence_begin[t] = o->fence_end[t] = i + 1;
+			o->tfail[t]++;
+		}
+		if (ktrq_harness__transient(e->error) &&
+		    !(ktrq_harness__fault_on(&o->r->o) &&
+		    t == o->r->ntgt - 1))
+			return (fail(o, "request %" PRIu64 " (tag %" PRIu32
+			    ") failed with the transient errno %d: a sim "
+			    "target refuses a record at most %d times in a "
+			    "row, so the core gave up on it too early",
+			    e->serial, q->tag, e->error, KTRQ_TARGET_RETRIES));
 		return (1);
 	}
 	q->fate = F_WRITTEN;
@@ -408,6 +432,15 @@ on_twrite(struct oracle *o, const struct ev *e)
 static int
 on_post(struct oracle *o, const struct ev *e, size_t i)
 {
+	struct req *q;
+
+	/* The request this post made, if it made one: for decode.c. */
+	if (e->simtid >= 0 && e->simtid <= o->maxsimtid &&
+	    (q = req_of(o, o->last_req[e->simtid])) != NULL &&
+	    q->tag == e->tag && !q->posted) {
+		q->posted = 1;
+		q->aux = e->aux;
+	}
 
 	/* ESRCH: the harness never posts for a process being exited. */
 	if (e->error == EALREADY || e->error == EINVAL ||
@@ -631,6 +664,7 @@ check_record(struct oracle *o, uint64_t idx, const struct ktrq_rec_hdr *h,
     const uint8_t *pl)
 {
 	const struct req *q = req_of(o, o->written[idx]);
+	char why[256];
 	long long tag;
 	int type = h->type & ~KTR_VERSIONED;
 
@@ -644,6 +678,13 @@ check_record(struct oracle *o, uint64_t idx, const struct ktrq_rec_hdr *h,
 		return (fail(o, "record %" PRIu64 " carries tag %lld where "
 		    "request %" PRIu64 " (tag %" PRIu32 ") was written", idx,
 		    tag, o->written[idx], q->tag));
+	if (!q->posted)
+		return (fail(o, "record %" PRIu64 " (tag %" PRIu32 ") was "
+		    "written, but no harness post made it", idx, q->tag));
+	if (!ktrq_harness__check_record(h, pl, q->tag, q->aux, why,
+	    sizeof(why)))
+		return (fail(o, "record %" PRIu64 " (tag %" PRIu32 ", pid %d): "
+		    "%s", idx, q->tag, q->pid, why));
 	return (1);
 }
 
@@ -733,8 +774,15 @@ check_accounting(struct oracle *o)
 	 * wait that ended by its clock was a poster nobody woke -- unless
 	 * the engine was told to end timed sleeps early.
 	 */
+	if ((o->r->o.flags & KTRQ_CF_BACKPRESSURE) &&
+	    o->r->o.backpressure_ns != 0 && (st->bp_timeouts > o->nobufs_pool ||
+	    st->bp_timeouts > st->bp_waits))
+		return (fail(o, "back-pressure: %" PRIu64 " timeouts, but %"
+		    PRIu64 " waits and %" PRIu64 " drops for want of an "
+		    "object: a timeout that dropped nothing", st->bp_timeouts,
+		    st->bp_waits, o->nobufs_pool));
 	if ((o->r->o.flags & KTRQ_CF_BACKPRESSURE) && !o->r->early_timeouts &&
-	    (st->bp_timeouts != 0 ||
+	    o->r->o.backpressure_ns == 0 && (st->bp_timeouts != 0 ||
 	    o->nobufs_pool != 0))
 		return (fail(o, "back-pressure: %" PRIu64 " poster(s) timed "
 		    "out and %" PRIu64 " event(s) dropped for want of an "
@@ -835,9 +883,10 @@ ktrq_harness__oracle(const struct ktrq_harness *r, char *buf, size_t len)
 	o.unstable = calloc((size_t)o.maxpid + 1, sizeof(*o.unstable));
 	o.pchg = calloc((size_t)o.maxpid + 1, sizeof(*o.pchg));
 	o.chg_at = calloc((size_t)o.maxsimtid + 1, sizeof(*o.chg_at));
+	o.last_req = calloc((size_t)o.maxsimtid + 1, sizeof(*o.last_req));
 	if (o.req == NULL || o.written == NULL || o.last_capture == NULL ||
 	    o.pending_drop == NULL || o.unstable == NULL || o.pchg == NULL ||
-	    o.chg_at == NULL)
+	    o.chg_at == NULL || o.last_req == NULL)
 		ok = fail(&o, "oracle out of memory");
 	else
 		ok = walk_log(&o) && check_finished(&o) && check_detach(&o) &&
@@ -851,5 +900,6 @@ ktrq_harness__oracle(const struct ktrq_harness *r, char *buf, size_t len)
 	free(o.unstable);
 	free(o.pchg);
 	free(o.chg_at);
+	free(o.last_req);
 	return (ok);
 }

@@ -4,7 +4,8 @@
  * harness's one in-memory stream (shared by both targets, so the oracle
  * sees the global write order) and turns the simulator's choices into
  * what a real file does under stress -- write errors (only at the start
- * of a record), short writes, and write latency in virtual time.
+ * of a record), transient refusals the core must retry, short writes,
+ * and write latency in virtual time.
  *
  * It stages a record until its last byte and passes it on whole, as
  * FreeBSD's IO_UNIT does: a failure loses the record under way and
@@ -23,6 +24,8 @@ struct simtgt {
 	struct ktrq_os_mtx	*mtx;		/* for latency sleeps */
 	int			 faulty;	/* may fail writes */
 	int			 released;	/* its last reference went */
+	int			 transients;	/* refused in a row */
+	int			 sizing;	/* staging a header cut short */
 	uint8_t			*stage;		/* the record so far */
 	size_t			 staged;
 	size_t			 pending;	/* bytes still to come */
@@ -50,7 +53,31 @@ simtgt_latency(struct simtgt *st)
 	os->mtx_exit(os->cookie, st->mtx);
 }
 
-/* Start of a record: maybe fail, maybe wait; then stage `total` bytes. */
+/*
+ * Start of a record: maybe refuse it with a transient errno, which the
+ * core retries -- never more than KTRQ_TARGET_RETRIES times in a row,
+ * so that no record is lost to it.
+ */
+static int
+simtgt_transient(struct simtgt *st)
+{
+	const struct ktrq_os *os = st->h->os;
+
+	if (st->h->o.transient_permille != 0 &&
+	    st->transients < KTRQ_TARGET_RETRIES &&
+	    chance(os, st->h->o.transient_permille, "transient error")) {
+		st->transients++;
+		return (ktrq_sim_choose(os, 2, "transient errno") != 0 ?
+		    EAGAIN : EINTR);
+	}
+	st->transients = 0;
+	return (0);
+}
+
+/*
+ * Start of a record: maybe fail, maybe wait; then stage `total` bytes
+ * (0: not known yet, the header first).
+ */
 static int
 simtgt_begin(struct simtgt *st, size_t total)
 {
@@ -61,8 +88,11 @@ simtgt_begin(struct simtgt *st, size_t total)
 		return (EIO);
 	if (ktrq_sim_fault(os, "target write latency"))
 		simtgt_latency(st);
+	st->sizing = total == 0;
+	if (st->sizing)
+		total = KTRQ_REC_HDR_V1_SIZE;
 	free(st->stage);
-	if ((st->stage = malloc(total != 0 ? total : 1)) == NULL)
+	if ((st->stage = malloc(total)) == NULL)
 		ktrq_sim_fail(os, "harness: out of host memory staging a "
 		    "record");
 	st->staged = 0;
@@ -70,9 +100,29 @@ simtgt_begin(struct simtgt *st, size_t total)
 	return (0);
 }
 
+/* The header cut short upstream is whole: stage the rest of the record. */
+static void
+simtgt_sized(struct simtgt *st)
+{
+	const uint8_t *b = st->stage;
+	uint32_t len;
+
+	st->sizing = 0;
+	len = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	    (uint32_t)b[3] << 24;
+	if (len == 0 || len > KTRQ_REC_MAXLEN)
+		return;			/* the header is all there is */
+	if ((st->stage = realloc(st->stage, st->staged + len)) == NULL)
+		ktrq_sim_fail(st->h->os, "harness: out of host memory staging "
+		    "a record");
+	st->pending = len;
+}
+
 /*
- * Bytes of the record at the start of iov: its header's length, or all
- * of the call when that is not a ktrace header.
+ * Bytes of the record at the start of iov: its header's length (the
+ * call may hold less of it: a writer in front of this one cut it short),
+ * or all of the call when that is not a ktrace header; 0 when the call
+ * holds less than a header, whose length is then known later.
  */
 static size_t
 simtgt_record(const struct ktrq_iov *iov, int iovcnt, size_t total)
@@ -83,7 +133,7 @@ simtgt_record(const struct ktrq_iov *iov, int iovcnt, size_t total)
 	int i;
 
 	if (total < KTRQ_REC_HDR_V1_SIZE)
-		return (total);
+		return (0);
 	for (i = 0, got = 0; i < iovcnt && got < sizeof(b); i++) {
 		n = iov[i].len < sizeof(b) - got ? iov[i].len : sizeof(b) - got;
 		memcpy(b + got, iov[i].base, n);
@@ -91,7 +141,7 @@ simtgt_record(const struct ktrq_iov *iov, int iovcnt, size_t total)
 	}
 	len = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
 	    (uint32_t)b[3] << 24;
-	if (len > total - KTRQ_REC_HDR_V1_SIZE)
+	if (len > KTRQ_REC_MAXLEN)
 		return (total);
 	return (KTRQ_REC_HDR_V1_SIZE + (size_t)len);
 }
@@ -120,6 +170,8 @@ simtgt_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 		    "reference was released", st->index);
 	total = ktrq_iov_total(iov, iovcnt);
 	if (st->pending == 0) {
+		if ((error = simtgt_transient(st)) != 0)
+			return (error);
 		ktrq_harness__log_simple(st->h, EV_TWRITE, 0, st->index);
 		if ((error = simtgt_begin(st, simtgt_record(iov, iovcnt,
 		    total))) != 0)
@@ -137,6 +189,8 @@ simtgt_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
 	}
 	st->pending -= allow;
 	*donep = allow;
+	if (st->pending == 0 && st->sizing)
+		simtgt_sized(st);
 	if (st->pending != 0)
 		return (0);
 	whole.base = st->stage;

@@ -40,7 +40,8 @@ opts_valid(const struct ktrq_harness_opts *o)
 	    KTRQ_CF_BACKPRESSURE)) == 0 && o->batch_max >= 0 &&
 	    o->batch_max <= KTRQ_BATCH_MAX && o->targets >= 1 &&
 	    o->targets <= 2 && o->fault_permille <= 1000 &&
-	    o->sync_permille <= 1000);
+	    o->sync_permille <= 1000 && o->transient_permille <= 1000 &&
+	    (o->backpressure_ns == 0 || (o->flags & KTRQ_CF_BACKPRESSURE)));
 }
 
 /* What is left of a harness when its run is over, ended or not. */
@@ -75,7 +76,8 @@ make_instance(struct ktrq_harness *h)
 	 * lost wakeup, which the oracle reports.
 	 */
 	if (h->o.flags & KTRQ_CF_BACKPRESSURE)
-		cf.backpressure_ns = BP_FOREVER_NS;
+		cf.backpressure_ns = h->o.backpressure_ns != 0 ?
+		    h->o.backpressure_ns : BP_FOREVER_NS;
 	cf.log = ktrq_harness__logline;
 	cf.log_arg = h;
 	cf.probe = ktrq_harness__probe;
@@ -94,8 +96,11 @@ make_targets(struct ktrq_harness *h)
 		if ((error = ktrq_harness__simtgt_create(h, i, i == 0 &&
 		    h->o.fault_permille != 0, &h->tgt[i])) != 0)
 			return (error);
-		h->tgtid[i] = h->tgt[i];
 		h->ntgt++;
+		if (i == h->o.targets - 1 &&
+		    (error = ktrq_harness__fault_wrap(h, i)) != 0)
+			return (error);
+		h->tgtid[i] = h->tgt[i];
 	}
 	return (0);
 }

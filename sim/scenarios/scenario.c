@@ -14,6 +14,7 @@
 #include "ktrq/harness.h"
 #include "ktrq/ktrq.h"
 #include "ktrq/sim.h"
+#include "actors.h"
 #include "scenario.h"
 
 #define	ACT_RESIZE	0x01
@@ -23,6 +24,14 @@
 #define	ACT_TWOTARGETS	0x10
 #define	ACT_EXEC	0x20	/* control may exec set-id images */
 #define	ACT_CLOSE	0x40	/* control closes targets in use */
+#define	ACT_BADINPUT	0x80	/* bad calls (badinput.c) */
+#define	ACT_CONFIGS	0x100	/* side instances (configs.c) */
+#define	ACT_FORKTREE	0x200	/* process trees (forktree.c) */
+#define	ACT_BPCONTROL	0x400	/* control of waiters (bpcontrol.c) */
+#define	ACT_FAULTTGT	0x800	/* the last target a fault target */
+
+/* bp-control's back-pressure timeout: one runs reach. */
+#define	BPCONTROL_NS	50000
 
 #define	PID_BASE	100
 #define	PID_CHILD	1000
@@ -57,7 +66,8 @@ struct scenario_def {
 	struct scn_params	 dflt;
 	unsigned		 actors;
 	int			 nresize;	/* resizes by the resizer */
-	int			 nctl;		/* control operations */
+	/* Control operations, or the rounds of an actors.h actor. */
+	int			 nctl;
 	int			 nfork;		/* children forked */
 };
 
@@ -100,13 +110,44 @@ static const struct scenario_def defs[] = {
 	    { "chaos", 2, 2, 6, 3, 200, 100, 0, 0, 0 },
 	    ACT_RESIZE | ACT_CONTROL | ACT_FORK | ACT_WFAULTS |
 	    ACT_TWOTARGETS | ACT_EXEC, 3, 4, 2 },
+	{ "bad-input", "bad calls to every public function while posters "
+	    "post (NULL, out of range, no such process, not permitted, "
+	    "wrong state), bad layers, configs and tunables at create, a "
+	    "forked child, nested event points, bad records; quiet spells "
+	    "let the worker go idle",
+	    { "bad-input", 2, 2, 6, 3, 200, 0, 0, 0, 0 }, ACT_BADINPUT, 0,
+	    2, 0 },
+	{ "configs", "side instances made every way while posters post: "
+	    "pool and back-pressure from config, tunables or defaults, "
+	    "genio copied or clamped, inline sizes, no probe, a fault "
+	    "target, every step of create failing; each trace checked",
+	    { "configs", 2, 1, 6, 3, 200, 0, 0, 0, 0 }, ACT_CONFIGS, 0, 2,
+	    0 },
+	{ "fork-tree", "a process tree (a parent, two children, a "
+	    "grandchild) posting under DESCEND SET and CLEAR, the parent "
+	    "exiting before its children (orphans)",
+	    { "fork-tree", 2, 1, 6, 4, 200, 0, 0, 0, 0 },
+	    ACT_FORKTREE | ACT_TWOTARGETS, 0, 2, 0 },
+	{ "bp-control", "posters waiting for objects (back-pressure, a "
+	    "timeout runs reach) while their processes are cleared, "
+	    "re-targeted and their files cleared: waiters give up, move "
+	    "or time out",
+	    { "bp-control", 2, 2, 8, 2, 200, 0, 0, 0, 1 },
+	    ACT_BPCONTROL | ACT_TWOTARGETS, 0, 6, 0 },
+	{ "fault-target", "the second file a fault target (fails for good "
+	    "after records or bytes, with EIO, ENOSPC, ENXIO, EINVAL or a "
+	    "transient errno; short and slow writes); both files refuse "
+	    "records with EINTR or EAGAIN at the --faults rate, retried",
+	    { "fault-target", 3, 1, 8, 4, 200, 300, 0, 0, 0 },
+	    ACT_FAULTTGT | ACT_TWOTARGETS | ACT_CONTROL, 0, 4, 0 },
 };
 #define	NDEFS	(sizeof(defs) / sizeof(defs[0]))
 
 static const char *const names[NDEFS + 1] = {
 	"mixed", "exhaustion", "resize-storm", "write-error", "sync-heavy",
 	"fork-exit", "control-race", "backpressure", "batch1", "target-close",
-	"chaos", NULL
+	"chaos", "bad-input", "configs", "fork-tree", "bp-control",
+	"fault-target", NULL
 };
 
 /* ---- the parameter table ---- */
@@ -224,6 +265,7 @@ struct world {
 	struct poster		 posters[SCN_POSTERS_MAX];
 	int			 nposters;
 	int			 nextchild;
+	struct scn_view		 view;		/* for actors.h's actors */
 };
 
 /*
@@ -444,6 +486,12 @@ world_setup(struct world *w, struct scn_call *c)
 	o.fault_permille = (w->def->actors & ACT_WFAULTS) ?
 	    w->sp->fault_permille : 0;
 	o.sync_permille = w->sp->sync_permille;
+	if (w->sp->backpressure && (w->def->actors & ACT_BPCONTROL))
+		o.backpressure_ns = BPCONTROL_NS;
+	if (w->def->actors & ACT_FAULTTGT) {
+		o.transient_permille = w->sp->fault_permille;
+		scn_fault_choose(w->os, &o.fault);
+	}
 	o.probe = c->probe;
 	o.probe_arg = c->probe_arg;
 	if ((error = ktrq_harness_create(w->os, &o, &w->h)) != 0)
@@ -464,6 +512,12 @@ world_setup(struct world *w, struct scn_call *c)
 			w->nposters++;
 		}
 	}
+	w->view.os = w->os;
+	w->view.h = w->h;
+	w->view.procs = w->procs;
+	w->view.nprocs = w->nprocs;
+	w->view.nops = w->def->nctl;
+	w->view.ntargets = o.targets;
 	return (0);
 }
 
@@ -480,7 +534,7 @@ static void
 world_run(struct world *w)
 {
 	const struct ktrq_os *os = w->os;
-	struct ktrq_os_thread *th[SCN_POSTERS_MAX + 3];
+	struct ktrq_os_thread *th[SCN_POSTERS_MAX + 4];
 	int i, n;
 
 	n = 0;
@@ -493,6 +547,14 @@ world_run(struct world *w)
 		spawn(w, th, &n, "controller", controller_main, w);
 	if (w->def->actors & ACT_FORK)
 		spawn(w, th, &n, "forker", forker_main, w);
+	if (w->def->actors & ACT_BADINPUT)
+		spawn(w, th, &n, "bad-input", scn_badinput_main, &w->view);
+	if (w->def->actors & ACT_CONFIGS)
+		spawn(w, th, &n, "configs", scn_configs_main, &w->view);
+	if (w->def->actors & ACT_FORKTREE)
+		spawn(w, th, &n, "fork-tree", scn_forktree_main, &w->view);
+	if (w->def->actors & ACT_BPCONTROL)
+		spawn(w, th, &n, "bp-control", scn_bpcontrol_main, &w->view);
 	for (i = 0; i < n; i++)
 		os->thread_join(os->cookie, th[i]);
 	ktrq_sim_alloc_faults(os, 0);

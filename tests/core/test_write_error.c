@@ -424,6 +424,118 @@ t_transient_retried(void **state)
 	assert_int_equal(calls, KTRQ_TARGET_RETRIES + 1);
 }
 
+/*
+ * Every record of a gathered write gets its own retries: a target that
+ * takes one piece (one record) per call and refuses each piece's first
+ * KTRQ_TARGET_RETRIES - 1 calls with EINTR.  Two such records in one
+ * write go through, as one alone does: the count starts again whenever
+ * the target takes bytes.
+ */
+struct piecewise {
+	int		 nfail;
+	int		 left;		/* refusals left for this piece */
+	unsigned	 calls;
+};
+
+static int
+piecewise_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
+    const struct ktrq_cred *cred, size_t *donep)
+{
+	struct piecewise *pw = arg;
+
+	(void)iovcnt;
+	(void)cred;
+	pw->calls++;
+	if (pw->left > 0) {
+		pw->left--;
+		return (EINTR);
+	}
+	pw->left = pw->nfail;
+	*donep = iov[0].len;
+	return (0);
+}
+
+static void
+t_transient_per_record(void **state)
+{
+	static const struct ktrq_target_ops ops = { .write = piecewise_write };
+	static const struct ktrq_cred cred;
+	struct piecewise pw = { KTRQ_TARGET_RETRIES - 1,
+	    KTRQ_TARGET_RETRIES - 1, 0 };
+	struct ktrq_iov iov[2] = { { "first", 5 }, { "second", 6 } };
+	struct ktrq_target *t;
+	struct ktrq_os *os;
+	size_t done;
+
+	(void)state;
+	assert_int_equal(ktrq_os_pth_create(&os), 0);
+	assert_int_equal(ktrq_target_create(os, &ops, &pw, &t), 0);
+	assert_int_equal(ktrq_target_write_done(t, iov, 2, &cred, &done), 0);
+	assert_int_equal(done, 11);
+	assert_int_equal(pw.calls, 2 * KTRQ_TARGET_RETRIES);
+	ktrq_target_rele(t);
+	assert_int_equal(ktrq_os_pth_destroy(os), 0);
+}
+
+/*
+ * A fault target in front of a target that stages records (one piece
+ * per call) and loses the whole record when it fails at its last piece:
+ * the record failed, so the write must fail, not go on with the tail as
+ * if the first pieces had been kept (the tail would be a torn record).
+ */
+struct stager {
+	size_t		 rec;		/* bytes of a record */
+	size_t		 staged;
+	int		 fail;		/* fail the next record's end */
+};
+
+static int
+stager_write(void *arg, const struct ktrq_iov *iov, int iovcnt,
+    const struct ktrq_cred *cred, size_t *donep)
+{
+	struct stager *sg = arg;
+
+	(void)iovcnt;
+	(void)cred;
+	if (sg->staged + iov[0].len >= sg->rec && sg->fail) {
+		sg->staged = 0;			/* the record is lost */
+		return (EIO);
+	}
+	sg->staged = (sg->staged + iov[0].len) % sg->rec;
+	*donep = iov[0].len;
+	return (0);
+}
+
+static void
+t_fault_inner_fails_mid_record(void **state)
+{
+	static const struct ktrq_target_ops ops = { .write = stager_write };
+	static const struct ktrq_cred cred;
+	struct stager sg = { 30, 0, 1 };
+	struct ktrq_iov iov[3] = { { "0123456789", 10 }, { "abcdefghij", 10 },
+	    { "ABCDEFGHIJ", 10 } };
+	struct ktrq_target *t, *ft;
+	struct ktrq_fault fault;
+	struct ktrq_os *os;
+	size_t done;
+
+	(void)state;
+	memset(&fault, 0, sizeof(fault));
+	fault.delay_ns = 1;			/* any: a pass-through */
+	assert_int_equal(ktrq_os_pth_create(&os), 0);
+	assert_int_equal(ktrq_target_create(os, &ops, &sg, &t), 0);
+	assert_int_equal(ktrq_faulttarget_create(os, t, &fault, &ft), 0);
+	assert_int_equal(ktrq_target_write_done(ft, iov, 3, &cred, &done),
+	    EIO);
+	assert_true(done < 30);
+	sg.fail = 0;				/* the next record goes */
+	assert_int_equal(ktrq_target_write_done(ft, iov, 3, &cred, &done), 0);
+	assert_int_equal(done, 30);
+	ktrq_target_rele(ft);
+	ktrq_target_rele(t);
+	assert_int_equal(ktrq_os_pth_destroy(os), 0);
+}
+
 int
 main(void)
 {
@@ -433,6 +545,8 @@ main(void)
 		cmocka_unit_test(t_fail_mid_record),
 		cmocka_unit_test(t_short_writes),
 		cmocka_unit_test(t_transient_retried),
+		cmocka_unit_test(t_transient_per_record),
+		cmocka_unit_test(t_fault_inner_fails_mid_record),
 	};
 
 	return (cmocka_run_group_tests_name("core_write_error", tests, NULL,

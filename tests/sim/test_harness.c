@@ -30,6 +30,7 @@ struct wl {
 	uint64_t		 runs;
 	uint64_t		 outcomes_ok;	/* posts that returned 0 */
 	uint64_t		 posted;
+	uint64_t		 werr_runs;	/* runs with a write error */
 };
 
 struct poster {
@@ -262,6 +263,101 @@ t_bad_args(void **state)
 	assert_null(ktrq_harness_events(NULL));
 }
 
+/* ---- the fault options: a fault target, transient refusals ---- */
+
+static void
+faults_body(const struct ktrq_os *os, void *arg)
+{
+	struct ktrq_harness_opts o;
+	struct ktrq_harness *h;
+	struct ktrq_os_thread *th[2];
+	struct poster po[2];
+	struct ktrq_proc *p;
+	struct wl *wl = arg;
+	int i;
+
+	wl->runs++;
+	ktrq_harness_opts_init(&o);
+	o.pool = 2;
+	o.targets = 2;
+	o.transient_permille = 300;
+	o.fault.fail_after_records = 1 + ktrq_sim_choose(os, 6, "records");
+	o.fault.short_write = 1 + ktrq_sim_choose(os, 80, "short");
+	o.flags = KTRQ_CF_BACKPRESSURE;
+	o.backpressure_ns = 20000;
+	assert_int_equal(ktrq_harness_create(os, &o, &h), 0);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(ktrq_harness_proc(h, 100 + i, 0, &p), 0);
+		po[i].h = h;
+		po[i].wl = wl;
+		assert_int_equal(ktrq_harness_thread(h, p, &po[i].td), 0);
+		os->thread_create(os->cookie, &th[i], "poster", poster_main,
+		    &po[i]);
+	}
+	for (i = 0; i < 2; i++)
+		os->thread_join(os->cookie, th[i]);
+	ktrq_harness_result_fini(&wl->res);
+	assert_int_equal(ktrq_harness_end(h, &wl->res), 0);
+	if (wl->res.stats.write_errors != 0)
+		wl->werr_runs++;
+	if (!wl->res.ok)
+		ktrq_sim_fail(os, "oracle: %s", wl->res.verdict);
+}
+
+/*
+ * Target 1 behind a fault target that fails for good after a few
+ * records, both refusing record starts transiently, posters waiting
+ * with a short timeout: the oracle holds, and the fault target does
+ * stop target 1.
+ */
+static void
+t_fault_options(void **state)
+{
+	struct ktrq_sim_opts o;
+	struct ktrq_sim_report r;
+	struct wl wl;
+
+	(void)state;
+	memset(&wl, 0, sizeof(wl));
+	wl.posts = 8;
+	ktrq_sim_opts_init(&o);
+	o.runs = 200;
+	o.quiet = 1;
+	assert_int_equal(ktrq_sim_check(&o, faults_body, &wl, &r),
+	    KTRQ_SIM_HELD);
+	assert_true(wl.res.ok);
+	assert_true(wl.werr_runs > 0);
+	ktrq_harness_result_fini(&wl.res);
+	ktrq_sim_report_fini(&r);
+}
+
+static void
+bad_fault_opts_body(const struct ktrq_os *os, void *arg)
+{
+	struct ktrq_harness_opts o;
+	struct ktrq_harness *h;
+
+	(void)arg;
+	ktrq_harness_opts_init(&o);
+	o.transient_permille = 1001;
+	assert_int_equal(ktrq_harness_create(os, &o, &h), EINVAL);
+	ktrq_harness_opts_init(&o);
+	o.backpressure_ns = 1000;		/* without the flag */
+	assert_int_equal(ktrq_harness_create(os, &o, &h), EINVAL);
+}
+
+static void
+t_bad_fault_opts(void **state)
+{
+	struct ktrq_sim_opts o;
+
+	(void)state;
+	ktrq_sim_opts_init(&o);
+	o.runs = 1;
+	assert_int_equal(ktrq_sim_check(&o, bad_fault_opts_body, NULL, NULL),
+	    0);
+}
+
 /* ---- the public engine calls under the harness ---- */
 
 struct eng {
@@ -340,6 +436,8 @@ main(void)
 		cmocka_unit_test(t_leak_caught),
 		cmocka_unit_test(t_fail_midway_frees),
 		cmocka_unit_test(t_bad_args),
+		cmocka_unit_test(t_fault_options),
+		cmocka_unit_test(t_bad_fault_opts),
 		cmocka_unit_test(t_engine_calls),
 	};
 
