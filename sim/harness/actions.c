@@ -22,7 +22,9 @@ poster_of(struct ktrq_harness *h, const struct ktrq_thread *td, size_t *ip)
 {
 	size_t i;
 
-	for (i = h->nposters; i >= 1 && td != NULL; i--)
+	if (td == NULL)
+		return (NULL);
+	for (i = h->nposters; i >= 1; i--)
 		if (h->posters[i].td == td) {
 			*ip = i;
 			return (&h->posters[i]);
@@ -123,21 +125,26 @@ ktrq_harness_post(struct ktrq_harness *h, struct ktrq_thread *td, int type)
 	struct ev e;
 	uint32_t aux, tag;
 	size_t i;
-	int outcome;
+	int outcome, pid;
 
 	if (h == NULL || h->ended || !type_known(type) ||
 	    (po = poster_of(h, td, &i)) == NULL)
 		return (EINVAL);
 	if (po->seq >= KTRQ_HARNESS_POSTS)
 		return (ENOSPC);
+	/*
+	 * Nothing of *po past this point: another thread's
+	 * ktrq_harness_thread may move the table while this one posts.
+	 */
 	tag = (uint32_t)(i * TAG_STRIDE + ++po->seq);
+	pid = po->pid;
 	if (type == 0)
 		type = mix_type(h);
 	memset(&e, 0, sizeof(e));
 	e.kind = EV_POST_BEGIN;
 	e.simtid = ktrq_sim_self(h->os);
 	e.tag = tag;
-	e.pid = po->pid;
+	e.pid = pid;
 	e.type = type;
 	ktrq_harness__log(h, &e);
 	ktrq_harness__set_tag(h, tag);
@@ -149,7 +156,7 @@ ktrq_harness_post(struct ktrq_harness *h, struct ktrq_thread *td, int type)
 	e.kind = EV_POST;
 	e.simtid = ktrq_sim_self(h->os);
 	e.tag = tag;
-	e.pid = po->pid;
+	e.pid = pid;
 	e.tid = TID_BASE + (int64_t)i;
 	e.type = type;
 	e.sync = type == KTR_GENIO && !(h->o.flags & KTRQ_CF_GENIO_COPY);

@@ -82,11 +82,19 @@ int
 ktrq_harness__observer(struct ktrq_harness *h, long i)
 {
 	struct ktrq_proc *p = i < 0 ? h->ctl : h->procs[i];
-	struct ktrq_thread **tdp = i < 0 ? &h->ctlobs : &h->obs[i];
+	struct ktrq_thread *td;
+	int error;
 
 	if (!h->o.observe)
 		return (0);
-	return (ktrq_thread_create(p, TID_OBSERVER + i + 1, tdp));
+	/* Stored by index after: the table may move meanwhile. */
+	if ((error = ktrq_thread_create(p, TID_OBSERVER + i + 1, &td)) != 0)
+		return (error);
+	if (i < 0)
+		h->ctlobs = td;
+	else
+		h->obs[i] = td;
+	return (0);
 }
 
 static void

@@ -288,7 +288,7 @@ int
 ktrq_harness_thread(struct ktrq_harness *h, struct ktrq_proc *p,
     struct ktrq_thread **tdp)
 {
-	struct hposter *po;
+	struct ktrq_thread *td;
 	size_t i;
 	int error;
 
@@ -301,15 +301,24 @@ ktrq_harness_thread(struct ktrq_harness *h, struct ktrq_proc *p,
 	if (ktrq_harness__grow(&h->posters, &h->postcap, i + 1,
 	    sizeof(*h->posters)) != 0)
 		return (ENOMEM);
-	po = &h->posters[i];
-	if ((error = ktrq_thread_create(p, TID_BASE + (int64_t)i,
-	    &po->td)) != 0)
-		return (error);
-	po->pid = ktrq_proc_pid(p);
-	po->proc = p;
-	po->seq = 0;
+	/*
+	 * Slot i is this call's before the thread is made (a scheduling
+	 * point): another made meanwhile takes the next, and the table may
+	 * move, so it is written again by index afterwards.
+	 */
 	h->nposters = i;
-	*tdp = po->td;
+	h->posters[i].td = NULL;
+	h->posters[i].pid = ktrq_proc_pid(p);
+	h->posters[i].proc = p;
+	h->posters[i].seq = 0;
+	if ((error = ktrq_thread_create(p, TID_BASE + (int64_t)i, &td)) != 0) {
+		/* Give the slot back unless a later one was taken since. */
+		if (h->nposters == i)
+			h->nposters = i - 1;
+		return (error);
+	}
+	h->posters[i].td = td;
+	*tdp = td;
 	return (0);
 }
 

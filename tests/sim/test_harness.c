@@ -541,6 +541,56 @@ t_descend_untraces_children(void **state)
 	assert_int_equal(ktrq_sim_check(&o, descend_body, NULL, NULL), 0);
 }
 
+/*
+ * Threads made while others post: the harness's table of threads grows
+ * (moves) under a post in flight, which must not keep a pointer into it
+ * across the event point (ASan saw the read after the move).
+ */
+static void
+grow_poster(void *arg)
+{
+	struct poster *po = arg;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		(void)ktrq_harness_post(po->h, po->td, 0);
+}
+
+static void
+grow_body(const struct ktrq_os *os, void *arg)
+{
+	struct ktrq_os_thread *th;
+	struct ktrq_harness *h;
+	struct ktrq_thread *td;
+	struct ktrq_proc *p;
+	struct poster po;
+	int i;
+
+	(void)arg;
+	assert_int_equal(ktrq_harness_create(os, NULL, &h), 0);
+	assert_int_equal(ktrq_harness_proc(h, 100, 0, &p), 0);
+	po.h = h;
+	assert_int_equal(ktrq_harness_thread(h, p, &po.td), 0);
+	assert_int_equal(os->thread_create(os->cookie, &th, "poster",
+	    grow_poster, &po), 0);
+	for (i = 0; i < 40; i++)
+		assert_int_equal(ktrq_harness_thread(h, p, &td), 0);
+	assert_int_equal(os->thread_join(os->cookie, th), 0);
+	ktrq_harness_finish(h);
+}
+
+static void
+t_threads_while_posting(void **state)
+{
+	struct ktrq_sim_opts o;
+
+	(void)state;
+	ktrq_sim_opts_init(&o);
+	o.runs = 30;
+	o.name = "harness-grow";
+	assert_int_equal(ktrq_sim_check(&o, grow_body, NULL, NULL), 0);
+}
+
 /* ---- the public engine calls under the harness ---- */
 
 struct eng {
@@ -624,6 +674,7 @@ main(void)
 		cmocka_unit_test(t_perm_holds),
 		cmocka_unit_test(t_perm_bypass_caught),
 		cmocka_unit_test(t_descend_untraces_children),
+		cmocka_unit_test(t_threads_while_posting),
 		cmocka_unit_test(t_engine_calls),
 	};
 
