@@ -15,7 +15,8 @@
  * by field as its post made it, every event written or counted
  * dropped, KTR_DROP exactly where events were lost, detach and exit
  * semantics, the pool whole at the end, the warning rule, back-pressure
- * liveness.  A broken invariant fails the run with its message, so
+ * liveness, and every ktrace(2) call's result and effect by FreeBSD
+ * 2002's permission rule.  A broken invariant fails the run with its message, so
  * ktrq_sim_check prints the line that replays it.
  *
  *	static void
@@ -120,6 +121,17 @@ struct ktrq_harness_opts {
 	 * flag it must be 0.
 	 */
 	uint64_t	 backpressure_ns;
+	/*
+	 * 0: off.  Nonzero gives every process the harness makes an
+	 * observer thread, and after each ktrq_harness_ktrace reads
+	 * every live process's facilities through ktrq_point (after a
+	 * fork, an exec or a ktrq_harness_proc_def, the one process's),
+	 * for the permission oracle to compare with its model.  The
+	 * harness then runs its world-changing calls (ktrace, fork,
+	 * exec, exit, making processes), each with its observation, one
+	 * at a time under a mutex of its own; posts still race them.
+	 */
+	int		 observe;
 };
 
 /* The defaults above.  0, or EINVAL for NULL. */
@@ -164,6 +176,43 @@ int	ktrq_harness_proc(struct ktrq_harness *, int pid, int pgid,
 	    struct ktrq_proc **pp);
 
 /*
+ * A process of given credentials, parent and group, for
+ * ktrq_harness_proc_def.  ktrq_harness_procdef_init(d, pid) fills in
+ * what ktrq_harness_proc makes: uid and gid 1000 (all six ids), no
+ * supplementary groups, its own group, no parent, traced by the root
+ * controller (so with KTRFAC_ROOT) with KTRFAC_ALL | KTRFAC_INHERIT to
+ * target pid % targets.  0, or EINVAL for NULL.
+ */
+struct ktrq_harness_procdef {
+	int			 pid;	/* 2 .. KTRQ_HARNESS_PID_MAX */
+	int			 pgid;	/* its process group; 0: pid */
+	struct ktrq_proc	*parent; /* NULL: none (init's children) */
+	struct ktrq_cred	 cred;
+	int			 ngroups; /* supplementary, 0..KTRQ_NGROUPS */
+	uint32_t		 groups[KTRQ_NGROUPS];
+	/*
+	 * Facilities (KTRFAC_ALL and KTRFAC_INHERIT bits, at least one
+	 * event type) the root controller sets when it is made, to target
+	 * index `target` (-1: pid % targets); 0: untraced, and `target` is
+	 * not used.
+	 */
+	int			 facs;
+	int			 target;
+};
+int	ktrq_harness_procdef_init(struct ktrq_harness_procdef *d, int pid);
+
+/*
+ * Make the process `d` describes.  Its threads (ktrq_harness_thread)
+ * may post, and call ktrq_harness_ktrace with its credentials: the
+ * oracle judges every such call by FreeBSD 2002's rule (ktrq.h,
+ * ktrq_ktrace).  0, EINVAL (a field out of range, a parent not made by
+ * this harness), EBADF (facs to a target that was closed), EEXIST,
+ * ENOMEM; on an error no process is left.
+ */
+int	ktrq_harness_proc_def(struct ktrq_harness *,
+	    const struct ktrq_harness_procdef *d, struct ktrq_proc **pp);
+
+/*
  * A thread of `p` (a process of this harness, not exited) that posts
  * through ktrq_harness_post; the harness picks its tid.  Use each from
  * one simulated thread at a time.  0, EINVAL, ENOSPC
@@ -185,24 +234,30 @@ int	ktrq_harness_post(struct ktrq_harness *, struct ktrq_thread *td,
 	    int type);
 
 /*
- * ktrq_pool_resize, ktrq_proc_fork, ktrq_proc_exit and ktrq_ktrace,
- * logged for the oracle; same arguments and results, and EINVAL for a
- * parent or process that is not a live one of this harness.  Join the
- * simulated threads that post for a process before ktrq_harness_exit
- * (as the kernel single-threads a process before exit): a post racing
- * the exit returns ESRCH, which the oracle counts as a lost event.
- * After the exit the process's threads are gone: posting on them
- * returns EINVAL.
+ * ktrq_pool_resize, ktrq_proc_fork, ktrq_proc_exit, ktrq_proc_exec and
+ * ktrq_ktrace, logged for the oracle; same arguments and results, and
+ * EINVAL for a parent or process that is not a live one of this
+ * harness.  Join the simulated threads that post for a process before
+ * ktrq_harness_exit (as the kernel single-threads a process before
+ * exit): a post racing the exit returns ESRCH, which the oracle counts
+ * as a lost event.  After the exit the process's threads are gone:
+ * posting on them returns EINVAL.  The caller of ktrq_harness_ktrace is
+ * `td`'s process: a ktrq_harness_thread, or the controller.  The oracle
+ * models every process's tracing (facilities, KTRFAC_ROOT and
+ * KTRFAC_INHERIT, target, set-id, parent, group) through these calls,
+ * and checks each ktrace's result, the processes it detached, and the
+ * tracing its posts and observations meet; so change tracing and
+ * credentials only through the harness (a direct ktrq_ktrace,
+ * ktrq_proc_exec or ktrq_proc_setgroups would make the model wrong).
  */
 int	ktrq_harness_resize(struct ktrq_harness *, int size, int *oldp);
 int	ktrq_harness_fork(struct ktrq_harness *, struct ktrq_proc *parent,
 	    int pid, struct ktrq_proc **childp);
 int	ktrq_harness_exit(struct ktrq_harness *, struct ktrq_proc *p);
-int	ktrq_harness_ktrace(struct ktrq_harness *, struct ktrq_thread *td,
-	    struct ktrq_target *t, int ops, int facs, int pid);
-/* ktrq_proc_exec, logged (an exec may stop or change tracing). */
 int	ktrq_harness_exec(struct ktrq_harness *, struct ktrq_proc *p,
 	    const char *comm, int setid);
+int	ktrq_harness_ktrace(struct ktrq_harness *, struct ktrq_thread *td,
+	    struct ktrq_target *t, int ops, int facs, int pid);
 
 /* What ktrq_harness_end found. */
 struct ktrq_harness_result {

@@ -22,7 +22,9 @@ poster_of(struct ktrq_harness *h, const struct ktrq_thread *td, size_t *ip)
 {
 	size_t i;
 
-	for (i = h->nposters; i >= 1 && td != NULL; i--)
+	if (td == NULL)
+		return (NULL);
+	for (i = h->nposters; i >= 1; i--)
 		if (h->posters[i].td == td) {
 			*ip = i;
 			return (&h->posters[i]);
@@ -123,16 +125,28 @@ ktrq_harness_post(struct ktrq_harness *h, struct ktrq_thread *td, int type)
 	struct ev e;
 	uint32_t aux, tag;
 	size_t i;
-	int outcome;
+	int outcome, pid;
 
 	if (h == NULL || h->ended || !type_known(type) ||
 	    (po = poster_of(h, td, &i)) == NULL)
 		return (EINVAL);
 	if (po->seq >= KTRQ_HARNESS_POSTS)
 		return (ENOSPC);
+	/*
+	 * Nothing of *po past this point: another thread's
+	 * ktrq_harness_thread may move the table while this one posts.
+	 */
 	tag = (uint32_t)(i * TAG_STRIDE + ++po->seq);
+	pid = po->pid;
 	if (type == 0)
 		type = mix_type(h);
+	memset(&e, 0, sizeof(e));
+	e.kind = EV_POST_BEGIN;
+	e.simtid = ktrq_sim_self(h->os);
+	e.tag = tag;
+	e.pid = pid;
+	e.type = type;
+	ktrq_harness__log(h, &e);
 	ktrq_harness__set_tag(h, tag);
 	aux = 0;
 	outcome = post_type(h, td, type, tag, &aux);
@@ -142,7 +156,7 @@ ktrq_harness_post(struct ktrq_harness *h, struct ktrq_thread *td, int type)
 	e.kind = EV_POST;
 	e.simtid = ktrq_sim_self(h->os);
 	e.tag = tag;
-	e.pid = po->pid;
+	e.pid = pid;
 	e.tid = TID_BASE + (int64_t)i;
 	e.type = type;
 	e.sync = type == KTR_GENIO && !(h->o.flags & KTRQ_CF_GENIO_COPY);
@@ -164,34 +178,63 @@ ktrq_harness_resize(struct ktrq_harness *h, int size, int *oldp)
 	return (error);
 }
 
-int
-ktrq_harness_fork(struct ktrq_harness *h, struct ktrq_proc *parent, int pid,
+/* Fork, remember and give the child its observer; 0 or an errno. */
+static int
+fork_child(struct ktrq_harness *h, struct ktrq_proc *parent, int pid,
     struct ktrq_proc **childp)
 {
 	struct ktrq_proc *c;
+	size_t i;
 	int error;
 
-	if (h == NULL || h->ended || childp == NULL || pid < 2 ||
-	    pid > KTRQ_HARNESS_PID_MAX || !ktrq_harness__proc_live(h, parent))
-		return (EINVAL);
 	if ((error = ktrq_proc_fork(parent, pid, &c)) != 0)
 		return (error);
-	if (ktrq_harness__grow(&h->procs, &h->procap, h->nprocs + 1,
-	    sizeof(*h->procs)) != 0) {
+	if (ktrq_harness__remember(h, c) != 0) {
 		(void)ktrq_proc_exit(c);
 		return (ENOMEM);
 	}
-	h->procs[h->nprocs++] = c;
-	ktrq_harness__log_simple(h, EV_FORK, pid, ktrq_proc_pid(parent));
+	i = h->nprocs - 1;
+	if ((error = ktrq_harness__observer(h, (long)i)) != 0) {
+		h->procs[i] = NULL;
+		(void)ktrq_proc_exit(c);
+		return (error);
+	}
 	*childp = c;
 	return (0);
 }
 
 int
+ktrq_harness_fork(struct ktrq_harness *h, struct ktrq_proc *parent, int pid,
+    struct ktrq_proc **childp)
+{
+	struct hop op;
+	size_t idx;
+	int error;
+
+	if (h == NULL || h->ended || childp == NULL || pid < 2 ||
+	    pid > KTRQ_HARNESS_PID_MAX || !ktrq_harness__proc_live(h, parent))
+		return (EINVAL);
+	memset(&op, 0, sizeof(op));
+	op.kind = HOP_FORK;
+	op.pid = pid;
+	op.caller = ktrq_proc_pid(parent);
+	ktrq_harness__op_lock(h);
+	idx = ktrq_harness__op_begin(h, &op);
+	if ((error = fork_child(h, parent, pid, childp)) == 0)
+		ktrq_harness__log_simple(h, EV_FORK, pid, op.caller);
+	ktrq_harness__op_end(h, idx, error, error == 0);
+	if (error == 0)
+		ktrq_harness__observe(h, pid);
+	ktrq_harness__op_unlock(h);
+	return (error);
+}
+
+int
 ktrq_harness_exit(struct ktrq_harness *h, struct ktrq_proc *p)
 {
-	size_t i;
-	int error, pid;
+	struct hop op;
+	size_t i, idx;
+	int error;
 
 	if (h == NULL || p == NULL || h->ended)
 		return (EINVAL);
@@ -199,47 +242,44 @@ ktrq_harness_exit(struct ktrq_harness *h, struct ktrq_proc *p)
 		continue;
 	if (i == h->nprocs)
 		return (EINVAL);
-	pid = ktrq_proc_pid(p);
+	memset(&op, 0, sizeof(op));
+	op.kind = HOP_EXIT;
+	op.pid = ktrq_proc_pid(p);
+	ktrq_harness__op_lock(h);
 	h->procs[i] = NULL;
+	h->obs[i] = NULL;		/* the exit frees it */
 	for (i = 1; i <= h->nposters; i++)	/* its threads go with it */
 		if (h->posters[i].proc == p)
 			h->posters[i].td = NULL;
-	ktrq_harness__log_simple(h, EV_EXIT_BEGIN, pid, 0);
+	ktrq_harness__log_simple(h, EV_EXIT_BEGIN, op.pid, 0);
+	idx = ktrq_harness__op_begin(h, &op);
 	error = ktrq_proc_exit(p);
-	ktrq_harness__log_simple(h, EV_EXIT_END, pid, 0);
+	ktrq_harness__log_simple(h, EV_EXIT_END, op.pid, 0);
+	ktrq_harness__op_end(h, idx, error, 0);
+	ktrq_harness__op_unlock(h);
 	return (error);
 }
 
-int
-ktrq_harness_exec(struct ktrq_harness *h, struct ktrq_proc *p,
-    const char *comm, int setid)
-{
-	int error, pid;
-
-	if (h == NULL || h->ended || !ktrq_harness__proc_live(h, p))
-		return (EINVAL);
-	pid = ktrq_proc_pid(p);
-	ktrq_harness__log_simple(h, EV_EXEC, pid, setid);
-	error = ktrq_proc_exec(p, comm, setid);
-	ktrq_harness__log_simple(h, EV_EXEC_END, pid, setid);
-	return (error);
-}
-
+/* The index of `t` among the harness's targets; -1 NULL, -2 another. */
 static int
 target_index(const struct ktrq_harness *h, const struct ktrq_target *t)
 {
 	int i;
 
+	if (t == NULL)
+		return (-1);
 	for (i = 0; i < h->ntgt; i++)
-		if (t != NULL && t == h->tgtid[i])
+		if (t == h->tgtid[i])
 			return (i);
-	return (-1);
+	return (-2);
 }
 
 int
 ktrq_harness_ktrace(struct ktrq_harness *h, struct ktrq_thread *td,
     struct ktrq_target *t, int ops, int facs, int pid)
 {
+	struct hop op;
+	size_t idx;
 	int clear, error, lpid, ti;
 
 	if (h == NULL || h->ended)
@@ -247,13 +287,27 @@ ktrq_harness_ktrace(struct ktrq_harness *h, struct ktrq_thread *td,
 	clear = KTROP(ops) == KTROP_CLEARFILE;
 	lpid = clear ? 0 : pid;
 	ti = target_index(h, t);
+	memset(&op, 0, sizeof(op));
+	op.kind = HOP_KTRACE;
+	op.pid = pid;
+	op.caller = ktrq_harness__caller(h, td);
+	op.ops = ops;
+	op.facs = facs;
+	op.tgt = ti;
+	ktrq_harness__op_lock(h);
 	/* Its effects fall between these two: the oracle knows no more. */
 	ktrq_harness__log_simple(h, EV_KTRACE, lpid, ops);
+	idx = ktrq_harness__op_begin(h, &op);
 	if (clear)
-		ktrq_harness__log_simple(h, EV_CLEARFILE_BEGIN, 0, ti);
+		ktrq_harness__log_simple(h, EV_CLEARFILE_BEGIN, 0,
+		    ti < 0 ? -1 : ti);
 	error = ktrq_ktrace(td, t, ops, facs, pid);
+	ktrq_harness__op_end(h, idx, error, 0);
 	if (clear)
-		ktrq_harness__log_simple(h, EV_CLEARFILE_END, 0, ti);
+		ktrq_harness__log_simple(h, EV_CLEARFILE_END, 0,
+		    ti < 0 ? -1 : ti);
 	ktrq_harness__log_simple(h, EV_KTRACE_END, lpid, ops);
+	ktrq_harness__observe(h, 0);
+	ktrq_harness__op_unlock(h);
 	return (error);
 }

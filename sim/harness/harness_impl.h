@@ -35,7 +35,40 @@ enum ev_kind {
 	EV_EXIT_BEGIN,		/* ktrq_proc_exit(pid) called */
 	EV_KTRACE_END,		/* the ktrace(2) call returned */
 	EV_EXEC,		/* `pid` execs (`error`: set-id) */
-	EV_EXEC_END
+	EV_EXEC_END,
+	/*
+	 * The world-changing calls, for the permission oracle (perm.c):
+	 * op `serial` (an index into ops[]) of kind `type` begins, and
+	 * ends with result `error`.
+	 */
+	EV_OP_BEGIN,
+	EV_OP_END,
+	EV_OBSERVE_BEGIN,	/* an observer reads facilities ... */
+	EV_OBSERVE,		/* ... of `pid`: `type` has bit t for type t */
+	EV_POST_BEGIN		/* a harness post of `type` starts */
+};
+
+/* What a world-changing call was: its arguments and result. */
+enum hop_kind { HOP_PROC, HOP_KTRACE, HOP_FORK, HOP_EXEC, HOP_EXIT };
+
+struct hop {
+	int		 kind;		/* enum hop_kind */
+	int		 pid;		/* made, ktrace's pid, child, exec'd,
+					   exiting */
+	int		 caller;	/* ktrace: the caller's pid, 0 not
+					   known, -1 no thread; fork: the
+					   parent's */
+	int		 ops, facs;	/* ktrace */
+	int		 tgt;		/* ktrace, proc: target index; -1
+					   none (NULL), -2 another's */
+	int		 pgid;		/* proc */
+	int		 parent;	/* proc: the parent's pid, 0 none */
+	int		 setid;		/* exec */
+	int		 result;
+	int		 made;		/* proc, fork: the process exists */
+	struct ktrq_cred cred;		/* proc */
+	int		 ngroups;
+	uint32_t	 groups[KTRQ_NGROUPS];
 };
 
 struct ev {
@@ -91,8 +124,15 @@ struct ktrq_harness {
 	struct ktrq_proc	*ctl;
 	struct ktrq_thread	*ctltd;
 	struct ktrq_proc	**procs;	/* made, in order; NULL: exited */
+	struct ktrq_thread	**obs;		/* procs[i]'s observer, or NULL */
 	size_t			 nprocs;
 	size_t			 procap;
+	size_t			 obscap;
+	struct ktrq_thread	*ctlobs;	/* the controller's observer */
+	struct ktrq_os_mtx	*opmtx;		/* observe: one op at a time */
+	struct hop		*ops;		/* world-changing calls */
+	size_t			 nops;
+	size_t			 opcap;
 	struct hposter		*posters;	/* [0] unused */
 	size_t			 nposters;
 	size_t			 postcap;
@@ -116,6 +156,28 @@ int	ktrq_harness__grow(void *p, size_t *cap, size_t n, size_t size);
 /* world.c: 1 when `p` is a process of h not yet exited. */
 int	ktrq_harness__proc_live(const struct ktrq_harness *,
 	    const struct ktrq_proc *p);
+/* world.c: append `p` to procs (and a NULL observer); 0 or ENOMEM. */
+int	ktrq_harness__remember(struct ktrq_harness *, struct ktrq_proc *p);
+
+/*
+ * ops.c: the world-changing calls, bracketed for the oracle.  op_lock
+ * and op_unlock take the harness's op mutex when observing; op_begin
+ * logs op `*op` (copied) and returns its index; op_end logs its result.
+ * observe logs what ktrq_point says of process `pid`'s facilities (0:
+ * of every live process) when observing.
+ */
+void	ktrq_harness__op_lock(struct ktrq_harness *);
+void	ktrq_harness__op_unlock(struct ktrq_harness *);
+size_t	ktrq_harness__op_begin(struct ktrq_harness *, const struct hop *op);
+void	ktrq_harness__op_end(struct ktrq_harness *, size_t idx, int result,
+	    int made);
+void	ktrq_harness__observe(struct ktrq_harness *, int pid);
+/* Give procs[i] (or, for i == -1, the controller) its observer. */
+int	ktrq_harness__observer(struct ktrq_harness *, long i);
+/* The pid of the process `td` belongs to if the harness made it, else
+   0; -1 for NULL. */
+int	ktrq_harness__caller(const struct ktrq_harness *,
+	    const struct ktrq_thread *td);
 
 /*
  * faults.c: put target `index` behind a fault target with the options'
@@ -139,6 +201,25 @@ void	ktrq_harness__simtgt_forget(struct simtgt *);
 int	ktrq_harness__check_record(const struct ktrq_rec_hdr *h,
 	    const uint8_t *pl, uint32_t tag, uint32_t aux, char *buf,
 	    size_t len);
+
+/*
+ * perm.c: the permission oracle, fed every event of the log in order by
+ * oracle.c (step: 1, or 0 with the first failure in buf).  fenced: does
+ * the last CLEARFILE of target `tgt` reach records of `pid` (the caller
+ * could change it)?  drop_explained: may a queued request of `pid` for
+ * `tgt` (-1: not known), captured at event capture - 1, have been
+ * dropped unwritten at event `drop` (a detach, a write error, a
+ * CLEARFILE its caller could apply to it)?
+ */
+struct perm;
+struct perm *ktrq_harness__perm_new(const struct ktrq_harness *, int maxpid,
+	    int maxsimtid);
+int	ktrq_harness__perm_step(struct perm *, size_t i, char *buf,
+	    size_t len);
+int	ktrq_harness__perm_fenced(const struct perm *, int tgt, int pid);
+int	ktrq_harness__perm_drop_explained(const struct perm *, int pid,
+	    int tgt, size_t capture, size_t drop);
+void	ktrq_harness__perm_free(struct perm *);
 
 /* oracle.c: 1 when every invariant held; else 0 and the first failure. */
 int	ktrq_harness__oracle(const struct ktrq_harness *, char *buf,

@@ -127,8 +127,9 @@ static const char *const probe_names[] = { "ENQUEUE", "TAKE",
     "WRITE_BEGIN", "WRITE_END", "DROP", "CAPTURE", "NOBUFS", "DETACH" };
 static const char *const ev_names[] = { "PROBE", "POST", "RESIZE_BEGIN",
     "RESIZE_END", "WARN", "WRITEFAIL", "EXIT_END", "TWRITE",
-    "CLEARFILE_BEGIN", "CLEARFILE_END", "KTRACE", "FORK", "EXIT_BEGIN", "KTRACE_END", "EXEC",
-    "EXEC_END" };
+    "CLEARFILE_BEGIN", "CLEARFILE_END", "KTRACE", "FORK", "EXIT_BEGIN",
+    "KTRACE_END", "EXEC", "EXEC_END", "OP_BEGIN", "OP_END", "OBSERVE_BEGIN",
+    "OBSERVE", "POST_BEGIN" };
 
 static const char *
 ev_name(const struct ev *e)

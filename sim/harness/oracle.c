@@ -44,6 +44,14 @@
  *     with every facility (a ktrace(2) call naming it, its group or
  *     its target, or any with DESCEND, a detach, or a parent in that
  *     state when it forked).
+ * 10. Permissions (perm.c): every ktrace(2) call's result and the
+ *     processes it detached are FreeBSD 2002's rule applied to a model
+ *     of every process's tracing and credentials; every capture, post
+ *     and observation agrees with that model; rule 5's CLEARFILE fence
+ *     holds for the processes its caller may change; and no queued
+ *     record is dropped unwritten without a reason (a detach of its
+ *     process, a write error, a CLEARFILE by a caller who may change
+ *     it).
  *
  * A deadlock, a panic or a leak is the engine's to judge.
  */
@@ -129,6 +137,10 @@ struct oracle {
 	size_t			 fence_begin[2];	/* event index + 1 */
 	size_t			 fence_end[2];
 	size_t			 clear_begin[2];	/* CLEARFILE under way */
+	/* The fence is a CLEARFILE's: it holds for whom its caller may
+	   change (perm.c), not for everyone as a write error's does. */
+	int			 fence_cf[2];
+	struct perm		*perm;		/* the permission oracle */
 };
 
 static int
@@ -288,6 +300,7 @@ on_write_end(struct oracle *o, const struct ev *e, size_t i)
 		t = e->tgt >= 0 ? e->tgt : o->wtarget;
 		if (t >= 0) {
 			o->fence_begin[t] = o->fence_end[t] = i + 1;
+			o->fence_cf[t] = 0;
 			o->tfail[t]++;
 		}
 		if (ktrq_harness__transient(e->error) &&
@@ -351,6 +364,13 @@ on_drop(struct oracle *o, const struct ev *e, size_t i)
 	} else if (q->take != 0 && req_in_open(o, e->serial))
 		return (fail(o, "request %" PRIu64 " (tag %" PRIu32 ") of a "
 		    "batch dropped out of order", e->serial, q->tag));
+	else if (!ktrq_harness__perm_drop_explained(o->perm, q->pid, q->tgt,
+	    q->capture, i))
+		return (fail(o, "request %" PRIu64 " (tag %" PRIu32 ", pid %d) "
+		    "was queued and dropped unwritten (event %zu) with no "
+		    "reason: no detach of its process, no write error, no "
+		    "CLEARFILE of its target by a caller who may change it "
+		    "since it was captured", e->serial, q->tag, q->pid, i));
 	q->fate = F_DROPPED;
 	q->finish = i + 1;
 	return (1);
@@ -418,7 +438,8 @@ on_twrite(struct oracle *o, const struct ev *e)
 	for (j = o->ohead; j < o->nopen; j++) {
 		q = req_of(o, o->open[j]);
 		if (q->capture < o->fence_begin[t] &&
-		    q->take > o->fence_end[t])
+		    q->take > o->fence_end[t] && (!o->fence_cf[t] ||
+		    ktrq_harness__perm_fenced(o->perm, t, q->pid)))
 			return (fail(o, "request %" PRIu64 " (tag %" PRIu32
 			    ") was written to target %d after that target's "
 			    "write error or CLEARFILE (event %zu), though "
@@ -473,6 +494,8 @@ walk_log(struct oracle *o)
 
 	for (i = 0; i < o->r->nev; i++) {
 		e = &o->r->ev[i];
+		if (!ktrq_harness__perm_step(o->perm, i, o->buf, o->len))
+			return (0);
 		switch (e->kind) {
 		case EV_PROBE:
 			if (!on_probe(o, e, i))
@@ -520,6 +543,14 @@ walk_log(struct oracle *o)
 			if (pid_ok(o, e->pid) && pid_ok(o, e->error))
 				o->unstable[e->pid] = o->unstable[e->error];
 			break;
+		case EV_OP_END:
+			/* Made with less than every facility: item 9 cannot
+			   expect its posts to be traced. */
+			if (e->type == HOP_PROC && pid_ok(o, e->pid) &&
+			    (o->r->ops[e->serial].facs & KTRFAC_ALL) !=
+			    KTRFAC_ALL)
+				o->unstable[e->pid] = 1;
+			break;
 		case EV_WARN:
 			o->warnings++;
 			break;
@@ -543,6 +574,7 @@ walk_log(struct oracle *o)
 				o->fence_begin[e->error] =
 				    o->clear_begin[e->error];
 				o->fence_end[e->error] = i + 1;
+				o->fence_cf[e->error] = 1;
 			}
 			break;
 		default:
@@ -884,9 +916,10 @@ ktrq_harness__oracle(const struct ktrq_harness *r, char *buf, size_t len)
 	o.pchg = calloc((size_t)o.maxpid + 1, sizeof(*o.pchg));
 	o.chg_at = calloc((size_t)o.maxsimtid + 1, sizeof(*o.chg_at));
 	o.last_req = calloc((size_t)o.maxsimtid + 1, sizeof(*o.last_req));
+	o.perm = ktrq_harness__perm_new(r, o.maxpid, o.maxsimtid);
 	if (o.req == NULL || o.written == NULL || o.last_capture == NULL ||
 	    o.pending_drop == NULL || o.unstable == NULL || o.pchg == NULL ||
-	    o.chg_at == NULL || o.last_req == NULL)
+	    o.chg_at == NULL || o.last_req == NULL || o.perm == NULL)
 		ok = fail(&o, "oracle out of memory");
 	else
 		ok = walk_log(&o) && check_finished(&o) && check_detach(&o) &&
@@ -901,5 +934,6 @@ ktrq_harness__oracle(const struct ktrq_harness *r, char *buf, size_t len)
 	free(o.pchg);
 	free(o.chg_at);
 	free(o.last_req);
+	ktrq_harness__perm_free(o.perm);
 	return (ok);
 }

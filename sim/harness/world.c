@@ -14,8 +14,6 @@
 
 #include "harness_impl.h"
 
-static const struct ktrq_cred user_cred = { 1000, 1000, 1000, 1000, 1000,
-    1000 };
 static const struct ktrq_cred root_cred = { 0, 0, 0, 0, 0, 0 };
 
 int
@@ -57,6 +55,8 @@ harness_free(void *arg)
 	free(h->ev);
 	free(h->cur_tag);
 	free(h->procs);
+	free(h->obs);
+	free(h->ops);
 	free(h->posters);
 	free(h->trace);
 	free(h);
@@ -119,6 +119,7 @@ unmake_world(struct ktrq_harness *h)
 		(void)ktrq_proc_exit(h->ctl);
 	h->ctl = NULL;
 	h->ctltd = NULL;
+	h->ctlobs = NULL;
 	for (t = 0; t < 2; t++) {
 		if (h->tgt[t] != NULL)
 			ktrq_target_rele(h->tgt[t]);
@@ -130,6 +131,31 @@ unmake_world(struct ktrq_harness *h)
 	if (h->k != NULL)
 		(void)ktrq_destroy(h->k);
 	h->k = NULL;
+	if (h->opmtx != NULL)
+		(void)h->os->mtx_destroy(h->os->cookie, h->opmtx);
+	h->opmtx = NULL;
+}
+
+/* The root controller, logged as the first process the oracle knows. */
+static int
+make_controller(struct ktrq_harness *h)
+{
+	struct hop op;
+	size_t idx;
+	int error;
+
+	memset(&op, 0, sizeof(op));
+	op.kind = HOP_PROC;
+	op.pid = op.pgid = PID_CTL;
+	op.cred = root_cred;
+	op.tgt = -1;
+	idx = ktrq_harness__op_begin(h, &op);
+	if ((error = ktrq_proc_create(h->k, PID_CTL, NULL, PID_CTL, "ktrace",
+	    &root_cred, &h->ctl)) == 0 &&
+	    (error = ktrq_thread_create(h->ctl, 1, &h->ctltd)) == 0)
+		error = ktrq_harness__observer(h, -1);
+	ktrq_harness__op_end(h, idx, error, h->ctl != NULL);
+	return (error);
 }
 
 static int
@@ -138,11 +164,13 @@ make_world(struct ktrq_harness *h)
 	int error;
 
 	if ((error = make_instance(h)) != 0 ||
-	    (error = make_targets(h)) != 0 ||
-	    (error = ktrq_proc_create(h->k, PID_CTL, NULL, PID_CTL, "ktrace",
-	    &root_cred, &h->ctl)) != 0)
+	    (error = make_targets(h)) != 0)
 		return (error);
-	return (ktrq_thread_create(h->ctl, 1, &h->ctltd));
+	if (h->o.observe &&
+	    (error = h->os->mtx_init(h->os->cookie, &h->opmtx,
+	    "harness op")) != 0)
+		return (error);
+	return (make_controller(h));
 }
 
 int
@@ -229,13 +257,16 @@ ktrq_harness__proc_live(const struct ktrq_harness *h,
 	return (0);
 }
 
-static int
-remember_proc(struct ktrq_harness *h, struct ktrq_proc *p)
+int
+ktrq_harness__remember(struct ktrq_harness *h, struct ktrq_proc *p)
 {
 
 	if (ktrq_harness__grow(&h->procs, &h->procap, h->nprocs + 1,
-	    sizeof(*h->procs)) != 0)
+	    sizeof(*h->procs)) != 0 ||
+	    ktrq_harness__grow(&h->obs, &h->obscap, h->nprocs + 1,
+	    sizeof(*h->obs)) != 0)
 		return (ENOMEM);
+	h->obs[h->nprocs] = NULL;
 	h->procs[h->nprocs++] = p;
 	return (0);
 }
@@ -244,32 +275,20 @@ int
 ktrq_harness_proc(struct ktrq_harness *h, int pid, int pgid,
     struct ktrq_proc **pp)
 {
-	struct ktrq_proc *p;
-	char comm[20];
-	int error;
+	struct ktrq_harness_procdef d;
 
-	if (h == NULL || pp == NULL || h->ended || pid < 2 ||
-	    pid > KTRQ_HARNESS_PID_MAX || pgid < 0)
+	if (pgid < 0)
 		return (EINVAL);
-	if (h->tgt[pid % h->ntgt] == NULL)
-		return (EBADF);
-	snprintf(comm, sizeof(comm), "p%d", pid);
-	if ((error = ktrq_proc_create(h->k, pid, NULL, pgid != 0 ? pgid : pid,
-	    comm, &user_cred, &p)) != 0)
-		return (error);
-	if ((error = remember_proc(h, p)) != 0 ||
-	    (error = ktrq_ktrace(h->ctltd, h->tgt[pid % h->ntgt], KTROP_SET,
-	    KTRFAC_ALL | KTRFAC_INHERIT, pid)) != 0)
-		return (error);
-	*pp = p;
-	return (0);
+	(void)ktrq_harness_procdef_init(&d, pid);
+	d.pgid = pgid;
+	return (ktrq_harness_proc_def(h, &d, pp));
 }
 
 int
 ktrq_harness_thread(struct ktrq_harness *h, struct ktrq_proc *p,
     struct ktrq_thread **tdp)
 {
-	struct hposter *po;
+	struct ktrq_thread *td;
 	size_t i;
 	int error;
 
@@ -282,15 +301,24 @@ ktrq_harness_thread(struct ktrq_harness *h, struct ktrq_proc *p,
 	if (ktrq_harness__grow(&h->posters, &h->postcap, i + 1,
 	    sizeof(*h->posters)) != 0)
 		return (ENOMEM);
-	po = &h->posters[i];
-	if ((error = ktrq_thread_create(p, TID_BASE + (int64_t)i,
-	    &po->td)) != 0)
-		return (error);
-	po->pid = ktrq_proc_pid(p);
-	po->proc = p;
-	po->seq = 0;
+	/*
+	 * Slot i is this call's before the thread is made (a scheduling
+	 * point): another made meanwhile takes the next, and the table may
+	 * move, so it is written again by index afterwards.
+	 */
 	h->nposters = i;
-	*tdp = po->td;
+	h->posters[i].td = NULL;
+	h->posters[i].pid = ktrq_proc_pid(p);
+	h->posters[i].proc = p;
+	h->posters[i].seq = 0;
+	if ((error = ktrq_thread_create(p, TID_BASE + (int64_t)i, &td)) != 0) {
+		/* Give the slot back unless a later one was taken since. */
+		if (h->nposters == i)
+			h->nposters = i - 1;
+		return (error);
+	}
+	h->posters[i].td = td;
+	*tdp = td;
 	return (0);
 }
 
@@ -319,6 +347,7 @@ take_down(struct ktrq_harness *h)
 	(void)ktrq_proc_exit(h->ctl);
 	h->ctl = NULL;
 	h->ctltd = NULL;
+	h->ctlobs = NULL;
 	ktrq_harness__log_simple(h, EV_EXIT_END, PID_CTL, 0);
 	if (ktrq_stats(h->k, &h->quiet) == 0)
 		h->have_quiet = 1;

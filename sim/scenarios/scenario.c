@@ -140,14 +140,29 @@ static const struct scenario_def defs[] = {
 	    "records with EINTR or EAGAIN at the --faults rate, retried",
 	    { "fault-target", 3, 1, 8, 4, 200, 300, 0, 0, 0 },
 	    ACT_FAULTTGT | ACT_TWOTARGETS | ACT_CONTROL, 0, 4, 0 },
+	{ "permissions", "ktrace(2) by callers of mixed credentials (root, "
+	    "uids 1000 and 1001, supplementary groups, real != effective, "
+	    "set-id) on processes, groups and trees of mixed owners, ROOT "
+	    "traces, set-id exec, forks, posting meanwhile",
+	    { "permissions", 10, 1, 6, 4, 150, 0, 0, 0, 0 }, ACT_TWOTARGETS,
+	    0, 6, 2 },
 };
 #define	NDEFS	(sizeof(defs) / sizeof(defs[0]))
+
+/* Scenarios with a body of their own file, given nctl and nfork. */
+static const struct {
+	const char	*name;
+	void		(*run)(const struct ktrq_os *, struct scn_call *, int,
+			    int);
+} bodies[] = {
+	{ "permissions", scn_permissions_run },
+};
 
 static const char *const names[NDEFS + 1] = {
 	"mixed", "exhaustion", "resize-storm", "write-error", "sync-heavy",
 	"fork-exit", "control-race", "backpressure", "batch1", "target-close",
 	"chaos", "bad-input", "configs", "fork-tree", "bp-control",
-	"fault-target", NULL
+	"fault-target", "permissions", NULL
 };
 
 /* ---- the parameter table ---- */
@@ -565,6 +580,7 @@ scn_body(const struct ktrq_os *os, void *arg)
 {
 	struct scn_call *c = arg;
 	struct world w;
+	size_t i;
 	int error;
 
 	memset(&w, 0, sizeof(w));
@@ -573,6 +589,11 @@ scn_body(const struct ktrq_os *os, void *arg)
 	if ((w.def = def_lookup(c->sp.scenario)) == NULL ||
 	    scn_check(&c->sp) != 0)
 		ktrq_sim_fail(os, "scenario: parameters out of range");
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++)
+		if (strcmp(bodies[i].name, w.def->name) == 0) {
+			bodies[i].run(os, c, w.def->nctl, w.def->nfork);
+			return;
+		}
 	if ((error = world_setup(&w, c)) != 0)
 		ktrq_sim_fail(os, "scenario set-up failed with errno %d", error);
 	world_run(&w);

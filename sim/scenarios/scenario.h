@@ -97,4 +97,12 @@ struct scn_call {
  */
 void	scn_body(const struct ktrq_os *os, void *arg);
 
+/*
+ * permissions.c: the body of the "permissions" scenario (scn_body calls
+ * it for that row of the table): `nctl` ktrace(2) calls per controller
+ * thread, `nfork` children forked.
+ */
+void	scn_permissions_run(const struct ktrq_os *os, struct scn_call *c,
+	    int nctl, int nfork);
+
 #endif /* !KTRQ_SCENARIO_H */

@@ -3,7 +3,9 @@
  * The public harness (ktrq/harness.h): a workload on the real core
  * holds and its trace accounts for every post; posts that bypass the
  * harness, and memory left allocated, are reported by the oracle; bad
- * arguments get EINVAL; the public engine calls the harness needs
+ * arguments get EINVAL; ktrace(2) by a user of processes of mixed
+ * owners holds by FreeBSD 2002's rule, and tracing changed behind the
+ * harness's back is reported; the public engine calls the harness needs
  * (choose, self, cleanup, alloc accounting) behave as documented; a run
  * that fails mid-way frees its harness (LeakSanitizer and memcheck would
  * report it otherwise).
@@ -200,8 +202,9 @@ static void
 bad_args_body(const struct ktrq_os *os, void *arg)
 {
 	struct ktrq_harness_opts o;
+	struct ktrq_harness_procdef d;
 	struct ktrq_harness *h, *h2;
-	struct ktrq_proc *p;
+	struct ktrq_proc *p, *q, *c;
 	struct ktrq_thread *td;
 	int *done = arg;
 
@@ -233,6 +236,31 @@ bad_args_body(const struct ktrq_os *os, void *arg)
 	assert_int_equal(ktrq_harness_post(h2, td, KTR_SYSCALL), EINVAL);
 	assert_int_equal(ktrq_harness_post(h, td, KTR_CSW), 0);
 	assert_int_equal(ktrq_harness_exit(h2, p), EINVAL);
+	/* Processes of given credentials: bad definitions, foreign ones. */
+	assert_int_equal(ktrq_harness_procdef_init(NULL, 60), EINVAL);
+	assert_int_equal(ktrq_harness_procdef_init(&d, 60), 0);
+	assert_int_equal(ktrq_harness_proc_def(h, NULL, &q), EINVAL);
+	assert_int_equal(ktrq_harness_proc_def(NULL, &d, &q), EINVAL);
+	d.ngroups = KTRQ_NGROUPS + 1;
+	assert_int_equal(ktrq_harness_proc_def(h, &d, &q), EINVAL);
+	d.ngroups = 0;
+	d.facs = (int)KTRFAC_ROOT;	/* root's mark is not to be given */
+	assert_int_equal(ktrq_harness_proc_def(h, &d, &q), EINVAL);
+	d.facs = KTRFAC_INHERIT;	/* no event type */
+	assert_int_equal(ktrq_harness_proc_def(h, &d, &q), EINVAL);
+	d.facs = KTRFAC_ALL;
+	d.target = 1;			/* h has one target */
+	assert_int_equal(ktrq_harness_proc_def(h, &d, &q), EINVAL);
+	assert_int_equal(ktrq_harness_proc(h2, 70, 0, &q), 0);
+	d.facs = 0;
+	d.parent = q;			/* h2's */
+	assert_int_equal(ktrq_harness_proc_def(h, &d, &c), EINVAL);
+	assert_int_equal(ktrq_harness_exec(h, q, "x", 0), EINVAL);
+	assert_int_equal(ktrq_harness_fork(h, q, 61, &c), EINVAL);
+	assert_int_equal(ktrq_harness_exec(h, p, NULL, 0), EINVAL);
+	d.parent = p;
+	assert_int_equal(ktrq_harness_proc_def(h, &d, &c), 0);
+	assert_int_equal(ktrq_harness_exec(h, c, "x", 1), 0);
 	/* Closed: the attached process keeps the target; no new ones. */
 	assert_int_equal(ktrq_harness_target_close(h, 1), EINVAL);
 	assert_int_equal(ktrq_harness_target_close(h, 0), 0);
@@ -358,6 +386,211 @@ t_bad_fault_opts(void **state)
 	    0);
 }
 
+/* ---- the permission oracle ---- */
+
+#define	U(u)	{ u, u, u, u, u, u }
+
+struct pwl {
+	int		 bypass;	/* change tracing behind its back */
+	uint64_t	 runs;
+};
+
+static struct ktrq_proc *
+perm_proc(struct ktrq_harness *h, int pid, struct ktrq_cred cred, int facs,
+    int ngroups, uint32_t group)
+{
+	struct ktrq_harness_procdef d;
+	struct ktrq_proc *p;
+
+	assert_int_equal(ktrq_harness_procdef_init(&d, pid), 0);
+	d.cred = cred;
+	d.facs = facs;
+	d.ngroups = ngroups;
+	d.groups[0] = group;
+	d.pgid = 100;
+	assert_int_equal(ktrq_harness_proc_def(h, &d, &p), 0);
+	return (p);
+}
+
+/*
+ * A uid-1000 caller against FreeBSD 2002's rule: not root's trace, not
+ * another user's process, not a set-uid-root program run by 1000 (the
+ * 4.4BSD rule allowed that one), not a process with a group it lacks;
+ * itself always; a group of mixed owners changes what it may.  The
+ * results are asserted here and judged by the oracle as well.
+ */
+static void
+perm_body(const struct ktrq_os *os, void *arg)
+{
+	struct ktrq_cred euid0 = { 0, 1000, 1000, 1000, 1000, 1000 };
+	struct ktrq_harness_opts o;
+	struct ktrq_harness *h;
+	struct ktrq_thread *ctd, *td;
+	struct ktrq_target *t;
+	struct ktrq_proc *p;
+	struct pwl *wl = arg;
+	int i;
+
+	wl->runs++;
+	assert_int_equal(ktrq_harness_opts_init(&o), 0);
+	o.observe = 1;
+	o.targets = 2;
+	assert_int_equal(ktrq_harness_create(os, &o, &h), 0);
+	t = ktrq_harness_target(h, 1);
+	p = perm_proc(h, 100, (struct ktrq_cred)U(1000), KTRFAC_ALL, 0, 0);
+	(void)perm_proc(h, 101, (struct ktrq_cred)U(1001), 0, 0, 0);
+	(void)perm_proc(h, 102, euid0, 0, 0, 0);
+	(void)perm_proc(h, 103, (struct ktrq_cred)U(1000), 0, 1, 20);
+	(void)perm_proc(h, 104, (struct ktrq_cred)U(1000), 0, 0, 0);
+	assert_int_equal(ktrq_harness_thread(h, perm_proc(h, 10,
+	    (struct ktrq_cred)U(1000), 0, 0, 0), &ctd), 0);
+	assert_int_equal(ktrq_harness_thread(h, p, &td), 0);
+	for (i = 100; i <= 103; i++)
+		assert_int_equal(ktrq_harness_ktrace(h, ctd, t, KTROP_SET,
+		    KTRFAC_ALL, i), EPERM);
+	assert_int_equal(ktrq_harness_ktrace(h, ctd, t, KTROP_SET,
+	    KTRFAC_SYSCALL, 10), 0);
+	/* Group 100: only 104 is the caller's to change. */
+	assert_int_equal(ktrq_harness_ktrace(h, ctd, t, KTROP_SET |
+	    KTRFLAG_DESCEND, (int)(KTRFAC_ALL | KTRFAC_ROOT), -100), 0);
+	assert_int_equal(ktrq_harness_ktrace(h, ctd, t, KTROP_CLEARFILE, 0, 0),
+	    0);
+	assert_int_equal(ktrq_harness_ktrace(h, ctd, NULL, KTROP_CLEAR,
+	    KTRFAC_ALL, 999), ESRCH);
+	if (wl->bypass)		/* a change the harness does not see */
+		assert_int_equal(ktrq_ktrace(ktrq_harness_controller(h), NULL,
+		    KTROP_CLEAR, KTRFAC_SYSCALL, 100), 0);
+	for (i = 0; i < 3; i++)
+		(void)ktrq_harness_post(h, td, 0);
+	assert_int_equal(ktrq_harness_ktrace(h, ktrq_harness_controller(h),
+	    t, KTROP_SET, KTRFAC_CSW, 101), 0);
+	ktrq_harness_finish(h);
+}
+
+static void
+t_perm_holds(void **state)
+{
+	struct ktrq_sim_opts o;
+	struct pwl wl;
+
+	(void)state;
+	memset(&wl, 0, sizeof(wl));
+	ktrq_sim_opts_init(&o);
+	o.runs = 50;
+	o.quiet = 1;
+	o.name = "harness-perm";
+	assert_int_equal(ktrq_sim_check(&o, perm_body, &wl, NULL), 0);
+	assert_int_equal(wl.runs, 50);
+}
+
+/* Tracing changed behind the harness's back: the observation says so. */
+static void
+t_perm_bypass_caught(void **state)
+{
+	struct ktrq_sim_report r;
+	struct ktrq_sim_opts o;
+	struct pwl wl;
+
+	(void)state;
+	memset(&wl, 0, sizeof(wl));
+	wl.bypass = 1;
+	ktrq_sim_opts_init(&o);
+	o.runs = 5;
+	o.quiet = 1;
+	o.name = "harness-perm";
+	assert_int_equal(ktrq_sim_check(&o, perm_body, &wl, &r),
+	    KTRQ_SIM_ASSERTION);
+	assert_int_equal(r.run, 0);
+	assert_non_null(strstr(r.message, "permissions: pid 100"));
+	ktrq_sim_report_fini(&r);
+}
+
+/*
+ * A DESCEND reaches the children of the process it names: the child's
+ * ENOENT after its parent's CLEAR|DESCEND of a facility is no lost event
+ * (item 9).
+ */
+static void
+descend_body(const struct ktrq_os *os, void *arg)
+{
+	struct ktrq_harness *h;
+	struct ktrq_proc *p, *c;
+	struct ktrq_thread *td;
+
+	(void)arg;
+	assert_int_equal(ktrq_harness_create(os, NULL, &h), 0);
+	assert_int_equal(ktrq_harness_proc(h, 100, 0, &p), 0);
+	assert_int_equal(ktrq_harness_fork(h, p, 1000, &c), 0);
+	assert_int_equal(ktrq_harness_thread(h, c, &td), 0);
+	/* One facility: no detach, so no DETACH probe names the child. */
+	assert_int_equal(ktrq_harness_ktrace(h, ktrq_harness_controller(h),
+	    NULL, KTROP_CLEAR | KTRFLAG_DESCEND, KTRFAC_SYSCALL, 100), 0);
+	assert_int_equal(ktrq_harness_post(h, td, KTR_SYSCALL), ENOENT);
+	ktrq_harness_finish(h);
+}
+
+static void
+t_descend_untraces_children(void **state)
+{
+	struct ktrq_sim_opts o;
+
+	(void)state;
+	ktrq_sim_opts_init(&o);
+	o.runs = 3;
+	o.name = "harness-descend";
+	assert_int_equal(ktrq_sim_check(&o, descend_body, NULL, NULL), 0);
+}
+
+/*
+ * Threads made while others post: the harness's table of threads grows
+ * (moves) under a post in flight, which must not keep a pointer into it
+ * across the event point (ASan saw the read after the move).
+ */
+static void
+grow_poster(void *arg)
+{
+	struct poster *po = arg;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		(void)ktrq_harness_post(po->h, po->td, 0);
+}
+
+static void
+grow_body(const struct ktrq_os *os, void *arg)
+{
+	struct ktrq_os_thread *th;
+	struct ktrq_harness *h;
+	struct ktrq_thread *td;
+	struct ktrq_proc *p;
+	struct poster po;
+	int i;
+
+	(void)arg;
+	assert_int_equal(ktrq_harness_create(os, NULL, &h), 0);
+	assert_int_equal(ktrq_harness_proc(h, 100, 0, &p), 0);
+	po.h = h;
+	assert_int_equal(ktrq_harness_thread(h, p, &po.td), 0);
+	assert_int_equal(os->thread_create(os->cookie, &th, "poster",
+	    grow_poster, &po), 0);
+	for (i = 0; i < 40; i++)
+		assert_int_equal(ktrq_harness_thread(h, p, &td), 0);
+	assert_int_equal(os->thread_join(os->cookie, th), 0);
+	ktrq_harness_finish(h);
+}
+
+static void
+t_threads_while_posting(void **state)
+{
+	struct ktrq_sim_opts o;
+
+	(void)state;
+	ktrq_sim_opts_init(&o);
+	o.runs = 30;
+	o.name = "harness-grow";
+	assert_int_equal(ktrq_sim_check(&o, grow_body, NULL, NULL), 0);
+}
+
 /* ---- the public engine calls under the harness ---- */
 
 struct eng {
@@ -438,6 +671,10 @@ main(void)
 		cmocka_unit_test(t_bad_args),
 		cmocka_unit_test(t_fault_options),
 		cmocka_unit_test(t_bad_fault_opts),
+		cmocka_unit_test(t_perm_holds),
+		cmocka_unit_test(t_perm_bypass_caught),
+		cmocka_unit_test(t_descend_untraces_children),
+		cmocka_unit_test(t_threads_while_posting),
 		cmocka_unit_test(t_engine_calls),
 	};
 
