@@ -19,9 +19,10 @@
  *			an exit its threads, under k_mtx alone; the worker
  *			never takes k_proctree_mtx).
  *   k_resize_mtx	serialises pool resizes.
- *   t_mtx		each target's reference count.
+ *   t_mtx		nothing but a retry's pause (a target's reference
+ *			count is atomic, target.c).
  *
- * Order: k_proctree_mtx, k_resize_mtx -> k_mtx -> t_mtx.  Nothing is
+ * Order: k_proctree_mtx, k_resize_mtx -> k_mtx.  Nothing is
  * allocated or freed, no target is written and no target reference is
  * released with k_mtx held.
  *
