@@ -27,9 +27,11 @@
  * released with k_mtx held.
  *
  * A request is in exactly one place: on the free list, on the todo list,
- * in the hands of a poster filling it, or in the hands of the writer (the
- * worker, or a synchronous poster while the worker waits).  Requests only
- * move under k_mtx.
+ * a thread's spare (td_spare: filled by its thread before an async post),
+ * in the hands of a poster filling it (a genio), or in the hands of the
+ * writer (the worker, or a synchronous poster while the worker waits).
+ * Requests only move under k_mtx; a post exchanges its thread's filled
+ * spare for an object of the free list in the same section.
  *
  * A thread is inside an event point from its first touch of the thread
  * to its last k_mtx section, and says so in td_inktrace (the recursion
@@ -150,6 +152,7 @@ struct ktrq_thread {
 	LIST_ENTRY(ktrq_thread)	 td_link;
 	int64_t			 td_tid;
 	int			 td_inktrace;	/* inside an event point */
+	struct ktr_request	*td_spare;	/* the thread's alone */
 };
 
 /*
@@ -269,6 +272,8 @@ struct ktr_request *ktrq__pool_get(struct ktrq *);
 struct ktr_request *ktrq__pool_wait(struct ktrq *, struct ktrq_thread *,
 	    int type, int *outcome);
 size_t	ktrq__request_size(const struct ktrq *);
+struct ktr_request *ktrq__request_alloc(struct ktrq *);
+void	ktrq__request_free(struct ktrq *, struct ktr_request *);
 void	ktrq__pool_put(struct ktrq *, struct ktr_request *);
 int	ktrq__pool_exhausted(struct ktrq *, struct ktrq_proc *, int nomem);
 
@@ -279,16 +284,15 @@ int	ktrq__traced_locked(const struct ktrq_proc *, int type);
 /*
  * The last steps of an event point take `td` out of it (its guard
  * down, in their final k_mtx section): getrequest when it returns NULL,
- * submit and sync_post always.  After them the poster touches nothing of
+ * post and sync_post always.  After them the poster touches nothing of
  * the instance (ktrq__leftovers_release takes the layer, which outlives
- * it).
+ * it) but its thread's spare request.
  */
 void	ktrq__leave_locked(struct ktrq_thread *);
 struct ktr_request *ktrq__getrequest(struct ktrq_thread *, int type,
 	    int nomem, int *outcome);
 int	ktrq__queue_locked(struct ktrq *, struct ktr_request *);
-int	ktrq__submit(struct ktrq *, struct ktrq_thread *,
-	    struct ktr_request *);
+int	ktrq__post(struct ktrq_thread *, int type, int nomem);
 void	ktrq__account_locked(struct ktrq *, int error);
 void	ktrq__drop_locked(struct ktrq *, struct ktr_request *, int error);
 void	ktrq__done_locked(struct ktrq *, struct ktr_request *,

@@ -19,6 +19,12 @@
  * the worker, a synchronous genio, a resize and an exit drain all go on
  * without it.  The first object returned to an empty list wakes the
  * waiters; each takes one or sleeps again.
+ *
+ * Every thread has one more object of the same size, its spare: an
+ * asynchronous event is filled there before its post, and the post
+ * exchanges it for an object of the free list (request.c).  Spares are
+ * allocated and freed with their threads and are not in k_pool_size;
+ * the pool's counts move exactly as if the filled object were its own.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -34,8 +40,8 @@ ktrq__request_size(const struct ktrq *k)
 	return (offsetof(struct ktr_request, kr_payload) + k->k_inline);
 }
 
-static struct ktr_request *
-request_alloc(struct ktrq *k)
+struct ktr_request *
+ktrq__request_alloc(struct ktrq *k)
 {
 	struct ktr_request *req;
 
@@ -45,8 +51,8 @@ request_alloc(struct ktrq *k)
 	return (req);
 }
 
-static void
-request_free(struct ktrq *k, struct ktr_request *req)
+void
+ktrq__request_free(struct ktrq *k, struct ktr_request *req)
 {
 
 	k->k_os->free(k->k_os->cookie, req, ktrq__request_size(k));
@@ -58,7 +64,7 @@ ktrq__pool_init(struct ktrq *k, uint32_t size)
 	struct ktr_request *req;
 
 	while (k->k_pool_size < size) {
-		if ((req = request_alloc(k)) == NULL)
+		if ((req = ktrq__request_alloc(k)) == NULL)
 			return (ENOMEM);
 		STAILQ_INSERT_HEAD(&k->k_free, req, kr_list);
 		k->k_pool_size++;
@@ -75,7 +81,7 @@ ktrq__pool_fini(struct ktrq *k)
 
 	while ((req = STAILQ_FIRST(&k->k_free)) != NULL) {
 		STAILQ_REMOVE_HEAD(&k->k_free, kr_list);
-		request_free(k, req);
+		ktrq__request_free(k, req);
 		k->k_nfree--;
 		k->k_pool_size--;
 	}
@@ -185,7 +191,7 @@ pool_grow(struct ktrq *k, uint32_t want)
 
 	while (k->k_pool_size < want) {
 		KTRQ_UNLOCK(k);
-		req = request_alloc(k);
+		req = ktrq__request_alloc(k);
 		KTRQ_LOCK(k);
 		if (req == NULL)
 			return;
@@ -205,7 +211,7 @@ pool_shrink(struct ktrq *k, uint32_t want)
 		k->k_nfree--;
 		k->k_pool_size--;
 		KTRQ_UNLOCK(k);
-		request_free(k, req);
+		ktrq__request_free(k, req);
 		KTRQ_LOCK(k);
 	}
 }

@@ -1,25 +1,43 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * A request's life, from the free list to the todo list and back:
+ * A request's life, from the free list to the todo list and back.  An
+ * asynchronous event is filled before it is posted, in its thread's
+ * spare request, and posted in one k_mtx section:
  *
- *	getrequest	lock: traced? take an object, capture the target,
- *			credentials, pid, comm and drop mark; unlock
- *	(fill)		the poster writes the payload, no lock held
- *	submit		lock: still attached? append to todo; unlock;
- *			wake the worker if it sleeps
- *	(write)		the worker, or the poster of a synchronous event
+ *	(fill)		the poster writes the payload and the capture time
+ *			into its thread's spare, no lock held
+ *	post		lock: traced? take an object from the pool, which
+ *			becomes the thread's spare; capture the target,
+ *			credentials, pid, comm and drop mark into the
+ *			filled one and append it to todo; unlock; wake the
+ *			worker if it sleeps
+ *	(write)		the worker
  *	finish		lock: count the outcome, return the object, let an
  *			exiting process go on; unlock; release the target
  *			reference and any payload buffer
  *
- * Posting an event thus takes k_mtx exactly twice, as in 2002; a worker
- * writing batches takes it twice more per batch.
+ * The pool still decides: an event for which the pool has no object is
+ * dropped exactly as before, and the object it has is exchanged for the
+ * filled one, so the pool's counts move as if the filled one had come
+ * from it.  A synchronous genio, whose data the poster writes itself,
+ * keeps the two sections of 2002:
+ *
+ *	getrequest	lock: traced? take an object, capture; unlock
+ *	(fill)		the poster writes the fixed part
+ *	sync_post	lock: still attached? append to todo; ... (sync.c)
+ *
+ * A worker writing batches takes k_mtx twice more per batch.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "ktrq_impl.h"
 
+/*
+ * Locked: capture what the record's header needs from `td` and its
+ * process into `req`, with its own reference to the target; the payload
+ * fields (kr_plen, kr_data, ...) are the caller's.
+ */
 static void
 request_capture(struct ktrq *k, struct ktrq_thread *td,
     struct ktr_request *req, int type)
@@ -40,10 +58,6 @@ request_capture(struct ktrq *k, struct ktrq_thread *td,
 	req->kr_serial = 0;
 	req->kr_sync = 0;
 	req->kr_cleared = 0;
-	req->kr_ownbuf = 0;
-	req->kr_plen = 0;
-	req->kr_datalen = 0;
-	req->kr_data = NULL;
 	req->kr_type = (uint16_t)type;
 	req->kr_pid = p->p_pid;
 	req->kr_tid = td->td_tid;
@@ -96,28 +110,22 @@ request_nobufs(struct ktrq *k, struct ktrq_thread *td, int type, int nomem)
 }
 
 /*
- * Steps 1-3 of posting.  `nomem` says the caller could not allocate a
- * large payload: the event is then dropped like one that found the pool
- * empty, but without the pool's warning (and without waiting under
- * back-pressure).  Returns the request, or NULL with *outcome ENOENT (not
- * traced), ESRCH (the process is exiting; not counted), ENOBUFS (dropped,
- * counted) or ENXIO (back-pressure: tracing stopped while waiting;
- * counted as cleared); with NULL, `td` has left its event point.
+ * Locked, `td`'s process traced: count the event posted and take an
+ * object for it -- from the free list, or under back-pressure by waiting
+ * for one.  `nomem` says the caller could not allocate a large payload:
+ * the event is then dropped like one that found the pool empty, but
+ * without the pool's warning (and without waiting).  Returns the object,
+ * or NULL with *outcome ENOBUFS (dropped, counted) or ENXIO
+ * (back-pressure: tracing stopped while waiting; counted as cleared),
+ * k_mtx dropped and `td` out of its event point.
  */
-struct ktr_request *
-ktrq__getrequest(struct ktrq_thread *td, int type, int nomem, int *outcome)
+static struct ktr_request *
+request_take(struct ktrq *k, struct ktrq_thread *td, int type, int nomem,
+    int *outcome)
 {
-	struct ktrq_proc *p = td->td_proc;
-	struct ktrq *k = p->p_ktrq;
 	struct ktr_request *req;
 
-	KTRQ_LOCK(k);
-	if (!ktrq__traced_locked(p, type)) {
-		*outcome = (p->p_flag & P_EXITING) ? ESRCH : ENOENT;
-		ktrq__leave_locked(td);
-		KTRQ_UNLOCK(k);
-		return (NULL);
-	}
+	KTRQ_ASSERT_LOCKED(k);
 	k->k_st.posted++;
 	req = nomem ? NULL : ktrq__pool_get(k);
 	if (req == NULL && !nomem && k->k_bp_ns != 0) {
@@ -133,12 +141,86 @@ ktrq__getrequest(struct ktrq_thread *td, int type, int nomem, int *outcome)
 		*outcome = ENOBUFS;
 		return (NULL);
 	}
+	return (req);
+}
+
+/*
+ * Locked: is `td`'s process traced for `type`?  If not, *outcome is
+ * ENOENT (not traced) or ESRCH (the process is exiting; not counted),
+ * and k_mtx is dropped with `td` out of its event point.
+ */
+static int
+request_traced(struct ktrq *k, struct ktrq_thread *td, int type,
+    int *outcome)
+{
+	struct ktrq_proc *p = td->td_proc;
+
+	KTRQ_ASSERT_LOCKED(k);
+	if (ktrq__traced_locked(p, type))
+		return (1);
+	*outcome = (p->p_flag & P_EXITING) ? ESRCH : ENOENT;
+	ktrq__leave_locked(td);
+	KTRQ_UNLOCK(k);
+	return (0);
+}
+
+/*
+ * Steps 1-3 of a synchronous post (request_take has `nomem`).  Returns
+ * the request, or NULL with *outcome ENOENT, ESRCH, ENOBUFS or ENXIO
+ * (request_traced, request_take); with NULL, `td` has left its event
+ * point.
+ */
+struct ktr_request *
+ktrq__getrequest(struct ktrq_thread *td, int type, int nomem, int *outcome)
+{
+	struct ktrq *k = td->td_proc->p_ktrq;
+	struct ktr_request *req;
+
+	KTRQ_LOCK(k);
+	if (!request_traced(k, td, type, outcome) ||
+	    (req = request_take(k, td, type, nomem, outcome)) == NULL)
+		return (NULL);
 	request_capture(k, td, req, type);
+	req->kr_ownbuf = 0;
+	req->kr_plen = 0;
+	req->kr_datalen = 0;
+	req->kr_data = NULL;
 	KTRQ_PROBE(k, KTRQ_PROBE_CAPTURE, req, 0);
 	KTRQ_UNLOCK(k);
 	req->kr_ns = k->k_os->clock_ns(k->k_os->cookie);
 	*outcome = 0;
 	return (req);
+}
+
+/*
+ * An asynchronous event, filled in `td`'s spare request (payload and
+ * capture time), in one k_mtx section: if traced and the pool has an
+ * object, the spare is captured and queued and the pool's object becomes
+ * the spare; `td` leaves its event point.  Returns 0, or the outcome of
+ * request_traced or request_take; on an error the spare stays the
+ * thread's, unqueued, and its payload is the caller's to undo.
+ */
+int
+ktrq__post(struct ktrq_thread *td, int type, int nomem)
+{
+	struct ktrq *k = td->td_proc->p_ktrq;
+	struct ktr_request *req, *spare;
+	int outcome;
+
+	req = td->td_spare;
+	KTRQ_LOCK(k);
+	if (!request_traced(k, td, type, &outcome) ||
+	    (spare = request_take(k, td, type, nomem, &outcome)) == NULL)
+		return (outcome);
+	request_capture(k, td, req, type);
+	KTRQ_PROBE(k, KTRQ_PROBE_CAPTURE, req, 0);
+	/* Captured in this section: nothing can have detached it. */
+	outcome = ktrq__queue_locked(k, req);
+	KTRQ_ASSERT(k, outcome == 0);
+	td->td_spare = spare;
+	ktrq__leave_locked(td);
+	KTRQ_UNLOCK(k);
+	return (0);
 }
 
 /* Locked: does `req`, just queued, warrant waking a sleeping worker? */
@@ -196,30 +278,6 @@ ktrq__queue_locked(struct ktrq *k, struct ktr_request *req)
 	if (wake_worker(k, req))
 		ktrq__worker_kick(k);
 	return (0);
-}
-
-/*
- * Step 4 of posting, for an asynchronous event: `td` queues `req` and
- * leaves its event point.  Returns 0 or ENXIO.
- */
-int
-ktrq__submit(struct ktrq *k, struct ktrq_thread *td, struct ktr_request *req)
-{
-	const struct ktrq_os *os = k->k_os;
-	struct ktr_leftovers lo;
-	int error;
-
-	KTRQ_LOCK(k);
-	if ((error = ktrq__queue_locked(k, req)) != 0) {
-		ktrq__drop_locked(k, req, error);
-		ktrq__account_locked(k, error);
-		ktrq__done_locked(k, req, &lo);
-	}
-	ktrq__leave_locked(td);
-	KTRQ_UNLOCK(k);
-	if (error != 0)
-		ktrq__leftovers_release(os, &lo);
-	return (error != 0 ? ENXIO : 0);
 }
 
 void
