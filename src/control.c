@@ -84,9 +84,9 @@ ktrop_set(const struct ktrop *o, struct ktrq_proc *p)
 	old = NULL;
 	if (p->p_target != o->target) {
 		/*
-		 * A new target: events still being filled for the old one
-		 * are dropped at submit, so a CLEARFILE or write error on
-		 * the old target cannot be bypassed by moving away.
+		 * A new target: a genio still being filled for the old one
+		 * is dropped when it is queued, so a CLEARFILE or write
+		 * error on the old target cannot be bypassed by moving away.
 		 */
 		if ((old = p->p_target) != NULL)
 			p->p_tracegen++;
