@@ -202,6 +202,7 @@ struct ktrq {
 	int			 k_warn;	/* exhaustion warning armed */
 	int			 k_shutdown;
 	int			 k_wsleep;	/* KW_*: worker on k_todo */
+	int			 k_hurry;	/* kicked: no gathering */
 	int			 k_syncbusy;	/* a sync poster is writing */
 	int			 k_batch_max;	/* records per write */
 	size_t			 k_inline;	/* payload bytes per request */
@@ -316,6 +317,7 @@ void	ktrq__batch_release(struct ktrq *, struct ktr_batch *);
 /* The worker and the synchronous handshake (worker.c, sync.c). */
 void	ktrq__worker(void *);
 void	ktrq__worker_kick(struct ktrq *);
+uint32_t ktrq__wake_batch(const struct ktrq *);
 int	ktrq__sync_post(struct ktrq *, struct ktrq_thread *,
 	    struct ktr_request *);
 

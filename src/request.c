@@ -223,21 +223,27 @@ ktrq__post(struct ktrq_thread *td, int type, int nomem)
 	return (0);
 }
 
+/* A wakeup's worth of queued records: KTRQ_WAKE_BATCH, or half the pool. */
+uint32_t
+ktrq__wake_batch(const struct ktrq *k)
+{
+	uint32_t batch;
+
+	batch = k->k_pool_size / 2;
+	return (batch > KTRQ_WAKE_BATCH ? KTRQ_WAKE_BATCH : batch);
+}
+
 /* Locked: does `req`, just queued, warrant waking a sleeping worker? */
 static int
 wake_worker(const struct ktrq *k, const struct ktr_request *req)
 {
-	uint32_t batch;
 
 	if (k->k_wsleep == KW_RUNNING)
 		return (0);
 	if (k->k_wsleep == KW_IDLE || k->k_batch_max == 1 || req->kr_sync ||
 	    k->k_nbpwait != 0)
 		return (1);
-	batch = k->k_pool_size / 2;
-	if (batch > KTRQ_WAKE_BATCH)
-		batch = KTRQ_WAKE_BATCH;
-	return (k->k_ntodo >= batch);
+	return (k->k_ntodo >= ktrq__wake_batch(k));
 }
 
 /*
@@ -245,8 +251,8 @@ wake_worker(const struct ktrq *k, const struct ktr_request *req)
  * poster that finds it asleep wakes it before anyone else can look: no
  * other poster need repeat the wakeup.
  */
-void
-ktrq__worker_kick(struct ktrq *k)
+static void
+worker_wake(struct ktrq *k)
 {
 
 	KTRQ_ASSERT_LOCKED(k);
@@ -254,6 +260,20 @@ ktrq__worker_kick(struct ktrq *k)
 		return;
 	k->k_wsleep = KW_RUNNING;
 	ktrq__wakeup(k, &k->k_todo);
+}
+
+/*
+ * Locked: someone waits for the queue (a genio, an exit's drain,
+ * destroy, back-pressure): wake the worker if it sleeps, and keep it
+ * from waiting to gather a batch until it has emptied the todo list.
+ */
+void
+ktrq__worker_kick(struct ktrq *k)
+{
+
+	KTRQ_ASSERT_LOCKED(k);
+	k->k_hurry = 1;
+	worker_wake(k);
 }
 
 /*
@@ -275,8 +295,10 @@ ktrq__queue_locked(struct ktrq *k, struct ktr_request *req)
 	STAILQ_INSERT_TAIL(&k->k_todo, req, kr_list);
 	k->k_ntodo++;
 	KTRQ_PROBE(k, KTRQ_PROBE_ENQUEUE, req, 0);
-	if (wake_worker(k, req))
+	if (req->kr_sync)
 		ktrq__worker_kick(k);
+	else if (wake_worker(k, req))
+		worker_wake(k);
 	return (0);
 }
 

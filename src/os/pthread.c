@@ -62,7 +62,9 @@ struct ktrq_os_mtx {
  * Tries of a contended enter before it sleeps: each a CPU pause (tens of
  * nanoseconds) and a look at the owner, about a microsecond in all.
  */
+#ifndef MTX_SPINS
 #define	MTX_SPINS	64
+#endif
 
 struct ktrq_os_thread {
 	pthread_t	 thread;
