@@ -46,9 +46,9 @@ take_cleared(struct ktrq *k, struct ktr_batch *b, struct ktr_request *req)
 
 /*
  * Locked: take the run at the head of the todo list (whose head is an
- * asynchronous request) into `b`.  At most KTRQ_BATCH_MAX requests are
- * looked at, so the section stays short; b_n may end up 0 when all of
- * them were cleared.
+ * asynchronous request) into `b`, from k_front alone (what the worker
+ * warmed).  At most KTRQ_BATCH_MAX requests are looked at, so the
+ * section stays short; b_n may end up 0 when all of them were cleared.
  */
 void
 ktrq__batch_take(struct ktrq *k, struct ktr_batch *b)
@@ -64,7 +64,7 @@ ktrq__batch_take(struct ktrq *k, struct ktr_batch *b)
 	pieces = 0;
 	b->b_n = 0;
 	for (looked = 0; looked < KTRQ_BATCH_MAX &&
-	    (req = STAILQ_FIRST(&k->k_todo)) != NULL && !req->kr_sync;
+	    (req = STAILQ_FIRST(&k->k_front)) != NULL && !req->kr_sync;
 	    looked++) {
 		if (!req->kr_cleared) {
 			if (first != NULL && (b->b_n == k->k_batch_max ||
@@ -78,7 +78,7 @@ ktrq__batch_take(struct ktrq *k, struct ktr_batch *b)
 			pieces += ktrq__record_pieces(req);
 			bytes += ktrq__record_size(req);
 		}
-		STAILQ_REMOVE_HEAD(&k->k_todo, kr_list);
+		STAILQ_REMOVE_HEAD(&k->k_front, kr_list);
 		k->k_ntodo--;
 		req->kr_state = KR_WRITING;
 		KTRQ_PROBE(k, KTRQ_PROBE_TAKE, req, 0);

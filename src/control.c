@@ -177,7 +177,8 @@ ktrclearfile_queued(struct ktrq *k, const struct ktrop *o)
 	struct ktr_request *req;
 
 	KTRQ_LOCK(k);
-	STAILQ_FOREACH(req, &k->k_todo, kr_list)
+	for (req = ktrq__todo_next(k, NULL); req != NULL;
+	    req = ktrq__todo_next(k, req))
 		if (req->kr_target == o->target &&
 		    ktrcanset(o, req->kr_proc))
 			req->kr_cleared = 1;

@@ -288,6 +288,7 @@ instance_alloc(const struct ktrq_config *cf)
 	k->k_inline = cf->inline_size != 0 ? cf->inline_size :
 	    KTRQ_INLINE_DEFAULT;
 	STAILQ_INIT(&k->k_free);
+	STAILQ_INIT(&k->k_front);
 	STAILQ_INIT(&k->k_todo);
 	LIST_INIT(&k->k_procs);
 	return (k);

@@ -4,8 +4,9 @@
  *
  * Locking (one instance mutex, k_mtx, as ktrace_mtx in 2002):
  *
- *   k_mtx guards	the free list, the todo list, the pool size, the
- *			warning flag, the statistics, the worker's flags;
+ *   k_mtx guards	the free list, the todo list (k_front and
+ *			k_todo), the pool size, the warning flag, the
+ *			statistics, the worker's flags;
  *			every process's target, flags, comm, trace
  *			generation, queued-record count and supplementary
  *			groups; every queued
@@ -25,6 +26,14 @@
  * Order: k_proctree_mtx, k_resize_mtx -> k_mtx.  Nothing is
  * allocated or freed, no target is written and no target reference is
  * released with k_mtx held.
+ *
+ * The todo list is two lists in a row: k_front, which only the worker
+ * changes (it moves all of k_todo there in one step, and takes from its
+ * head), then k_todo, where posters append.  So the worker may read
+ * k_front's links, and what a queued request never changes (everything
+ * but its cleared mark), without k_mtx: it does, to bring a batch into
+ * its cache before it takes it.  Whoever marks queued requests cleared
+ * walks both (ktrq__todo_next).
  *
  * A request is in exactly one place: on the free list, on the todo list,
  * a thread's spare (td_spare: filled by its thread before an async post),
@@ -195,7 +204,8 @@ struct ktrq {
 	uint64_t		 k_serial;	/* last enqueued */
 
 	struct ktr_reqlist	 k_free;	/* LIFO */
-	struct ktr_reqlist	 k_todo;	/* FIFO */
+	struct ktr_reqlist	 k_front;	/* FIFO: todo's front (worker) */
+	struct ktr_reqlist	 k_todo;	/* FIFO: the rest; posters append */
 	uint32_t		 k_pool_size;
 	uint32_t		 k_nfree;
 	uint32_t		 k_ntodo;
@@ -293,6 +303,7 @@ void	ktrq__leave_locked(struct ktrq_thread *);
 struct ktr_request *ktrq__getrequest(struct ktrq_thread *, int type,
 	    int nomem, int *outcome);
 int	ktrq__queue_locked(struct ktrq *, struct ktr_request *);
+struct ktr_request *ktrq__todo_next(struct ktrq *, struct ktr_request *);
 int	ktrq__post(struct ktrq_thread *, int type, int nomem);
 void	ktrq__account_locked(struct ktrq *, int error);
 void	ktrq__drop_locked(struct ktrq *, struct ktr_request *, int error);

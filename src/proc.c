@@ -58,7 +58,8 @@ ktrq__proc_detach(struct ktrq_proc *p)
 	/* A poster waiting for an object under back-pressure gives up. */
 	if (k->k_nbpwait != 0)
 		ktrq__wakeup(k, &k->k_free);
-	STAILQ_FOREACH(req, &k->k_todo, kr_list)
+	for (req = ktrq__todo_next(k, NULL); req != NULL;
+	    req = ktrq__todo_next(k, req))
 		if (req->kr_proc == p)
 			req->kr_cleared = 1;
 	return (t);

@@ -45,6 +45,14 @@ struct {								\
 #define	STAILQ_FOREACH(var, head, field)				\
 	for ((var) = STAILQ_FIRST(head); (var) != NULL;			\
 	    (var) = STAILQ_NEXT(var, field))
+/* Append all of head2 to head1, leaving head2 empty. */
+#define	STAILQ_CONCAT(head1, head2) do {				\
+	if (!STAILQ_EMPTY((head2))) {					\
+		*(head1)->stqh_last = (head2)->stqh_first;		\
+		(head1)->stqh_last = (head2)->stqh_last;		\
+		STAILQ_INIT((head2));					\
+	}								\
+} while (0)
 
 /* Doubly linked tail queue: O(1) removal anywhere. */
 #define	TAILQ_HEAD(name, type)						\

@@ -302,6 +302,26 @@ ktrq__queue_locked(struct ktrq *k, struct ktr_request *req)
 	return (0);
 }
 
+/*
+ * Locked: the queued request after `req` (the first, for NULL), in todo
+ * order: k_front's, then k_todo's.  For walks that mark requests.
+ */
+struct ktr_request *
+ktrq__todo_next(struct ktrq *k, struct ktr_request *req)
+{
+	struct ktr_request *next;
+
+	KTRQ_ASSERT_LOCKED(k);
+	if (req != NULL) {
+		if ((next = STAILQ_NEXT(req, kr_list)) != NULL)
+			return (next);
+		if (k->k_front.stqh_last != &STAILQ_NEXT(req, kr_list))
+			return (NULL);		/* k_todo's last */
+	} else if ((next = STAILQ_FIRST(&k->k_front)) != NULL)
+		return (next);
+	return (STAILQ_FIRST(&k->k_todo));
+}
+
 void
 ktrq__probe(struct ktrq *k, enum ktrq_probe_kind kind,
     const struct ktr_request *req, int error)
