@@ -117,16 +117,29 @@ struct ktr_leftovers {
 /*
  * The worker's batch: the records of one gathered write and its scratch
  * space, allocated with the instance and touched by the worker alone.
- * b_lo collects what finished requests leave behind, released after the
- * worker next drops k_mtx (so finishing one batch and taking the next
- * share a section): at most one batch's worth from finishing and one
- * from the cleared requests a take skips.
+ * b_take is the run cut from the todo list's head, in order and still
+ * linked (so it goes back to the pool in one step); b_req those of it
+ * not cleared, the ones written.  What finishing them needs under k_mtx
+ * is worked out before (b_err, the counts, b_run: the run's processes),
+ * so that the section is a few stores.  b_lo collects what finished
+ * requests leave behind, released after the worker next drops k_mtx.
  */
+struct ktr_run {
+	struct ktrq_proc	*proc;
+	unsigned		 n;
+};
+
 struct ktr_batch {
+	struct ktr_request	*b_take[KTRQ_BATCH_MAX];
+	int			 b_ntake;
 	struct ktr_request	*b_req[KTRQ_BATCH_MAX];
 	int			 b_n;
 	int			 b_error;	/* the write's */
 	size_t			 b_done;	/* bytes the target took */
+	int			 b_err[KTRQ_BATCH_MAX];	/* per b_take */
+	uint32_t		 b_nwritten, b_ncleared, b_nfailed;
+	struct ktr_run		 b_run[KTRQ_BATCH_MAX];
+	int			 b_nrun;
 	int			 b_nlo;
 	struct ktr_leftovers	 b_lo[2 * KTRQ_BATCH_MAX];
 	struct ktrq_iov		 b_iov[KTRQ_TARGET_IOVMAX];
@@ -286,6 +299,8 @@ size_t	ktrq__request_size(const struct ktrq *);
 struct ktr_request *ktrq__request_alloc(struct ktrq *);
 void	ktrq__request_free(struct ktrq *, struct ktr_request *);
 void	ktrq__pool_put(struct ktrq *, struct ktr_request *);
+void	ktrq__pool_put_run(struct ktrq *, struct ktr_request *first,
+	    struct ktr_request *last, uint32_t n);
 int	ktrq__pool_exhausted(struct ktrq *, struct ktrq_proc *, int nomem);
 
 /* Requests from taking to freeing (request.c). */
@@ -309,6 +324,9 @@ void	ktrq__account_locked(struct ktrq *, int error);
 void	ktrq__drop_locked(struct ktrq *, struct ktr_request *, int error);
 void	ktrq__done_locked(struct ktrq *, struct ktr_request *,
 	    struct ktr_leftovers *);
+void	ktrq__request_leftovers(const struct ktr_request *,
+	    struct ktr_leftovers *);
+void	ktrq__request_forget(struct ktr_request *);
 void	ktrq__leftovers_release(const struct ktrq_os *,
 	    struct ktr_leftovers *);
 
@@ -320,8 +338,10 @@ int	ktrq__record_iov(const struct ktr_request *, uint8_t *hdr,
 int	ktrq__write(struct ktrq *, struct ktr_request *);
 void	ktrq__write_failed(struct ktrq *, struct ktrq_target *, int error);
 void	ktrq__clear_target(struct ktrq *, struct ktrq_target *);
-void	ktrq__batch_take(struct ktrq *, struct ktr_batch *);
+void	ktrq__batch_plan(struct ktrq *, struct ktr_batch *);
+void	ktrq__batch_cut(struct ktrq *, struct ktr_batch *);
 void	ktrq__batch_write(struct ktrq *, struct ktr_batch *);
+void	ktrq__batch_settle(struct ktrq *, struct ktr_batch *);
 void	ktrq__batch_finish(struct ktrq *, struct ktr_batch *);
 void	ktrq__batch_release(struct ktrq *, struct ktr_batch *);
 

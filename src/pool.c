@@ -87,6 +87,23 @@ ktrq__pool_fini(struct ktrq *k)
 	}
 }
 
+/*
+ * Fetch the next object to be taken into this CPU's cache for writing:
+ * the next get reads its link under k_mtx and the post after fills it,
+ * and the worker, which freed it, last wrote both.  Only a hint.
+ */
+static inline void
+pool_prefetch(const struct ktrq *k, const struct ktr_request *req)
+{
+	const char *p = (const char *)req;
+	size_t off;
+
+	if (req == NULL)
+		return;
+	for (off = 0; off < ktrq__request_size(k); off += 64)
+		__builtin_prefetch(p + off, 1, 3);
+}
+
 /* Take a free object, or NULL when the pool is exhausted. */
 struct ktr_request *
 ktrq__pool_get(struct ktrq *k)
@@ -98,6 +115,7 @@ ktrq__pool_get(struct ktrq *k)
 		return (NULL);
 	STAILQ_REMOVE_HEAD(&k->k_free, kr_list);
 	k->k_nfree--;
+	pool_prefetch(k, STAILQ_FIRST(&k->k_free));
 	return (req);
 }
 
@@ -109,6 +127,25 @@ ktrq__pool_put(struct ktrq *k, struct ktr_request *req)
 	STAILQ_INSERT_HEAD(&k->k_free, req, kr_list);
 	if (k->k_nfree++ == 0 && k->k_nbpwait != 0)
 		ktrq__wakeup(k, &k->k_free);
+	KTRQ_ASSERT(k, k->k_nfree <= k->k_pool_size);
+}
+
+/*
+ * Locked: return the n objects linked from `first` to `last` (a batch
+ * the worker cut from the todo list) to the pool in one step.
+ */
+void
+ktrq__pool_put_run(struct ktrq *k, struct ktr_request *first,
+    struct ktr_request *last, uint32_t n)
+{
+
+	KTRQ_ASSERT_LOCKED(k);
+	if ((STAILQ_NEXT(last, kr_list) = STAILQ_FIRST(&k->k_free)) == NULL)
+		k->k_free.stqh_last = &STAILQ_NEXT(last, kr_list);
+	STAILQ_FIRST(&k->k_free) = first;
+	if (k->k_nfree == 0 && k->k_nbpwait != 0)
+		ktrq__wakeup(k, &k->k_free);
+	k->k_nfree += n;
 	KTRQ_ASSERT(k, k->k_nfree <= k->k_pool_size);
 }
 

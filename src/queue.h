@@ -42,6 +42,11 @@ struct {								\
 	    (head)->stqh_first->field.stqe_next) == NULL)		\
 		(head)->stqh_last = &(head)->stqh_first;		\
 } while (0)
+/* Remove the head up to and including elm (FreeBSD 4's queue(3)). */
+#define	STAILQ_REMOVE_HEAD_UNTIL(head, elm, field) do {			\
+	if (((head)->stqh_first = (elm)->field.stqe_next) == NULL)	\
+		(head)->stqh_last = &(head)->stqh_first;		\
+} while (0)
 #define	STAILQ_FOREACH(var, head, field)				\
 	for ((var) = STAILQ_FIRST(head); (var) != NULL;			\
 	    (var) = STAILQ_NEXT(var, field))

@@ -402,17 +402,37 @@ ktrq__done_locked(struct ktrq *k, struct ktr_request *req,
 	struct ktrq_proc *p = req->kr_proc;
 
 	KTRQ_ASSERT_LOCKED(k);
-	lo->target = req->kr_target;
-	lo->buf = req->kr_ownbuf ? (void *)(uintptr_t)req->kr_data : NULL;
-	lo->buflen = req->kr_datalen;
-	req->kr_target = NULL;
-	req->kr_data = NULL;
-	req->kr_ownbuf = 0;
-	req->kr_proc = NULL;
+	ktrq__request_leftovers(req, lo);
+	ktrq__request_forget(req);
 	KTRQ_ASSERT(k, p->p_nqueued > 0);
 	if (--p->p_nqueued == 0 && (p->p_flag & P_EXITING))
 		ktrq__wakeup(k, &p->p_nqueued);
 	ktrq__pool_put(k, req);
+}
+
+/*
+ * What a finished request leaves to release without k_mtx: its target
+ * reference, its payload buffer.  By its owner (off every list).
+ */
+void
+ktrq__request_leftovers(const struct ktr_request *req,
+    struct ktr_leftovers *lo)
+{
+
+	lo->target = req->kr_target;
+	lo->buf = req->kr_ownbuf ? (void *)(uintptr_t)req->kr_data : NULL;
+	lo->buflen = req->kr_datalen;
+}
+
+/* By its owner: a finished request points at nothing any more. */
+void
+ktrq__request_forget(struct ktr_request *req)
+{
+
+	req->kr_target = NULL;
+	req->kr_data = NULL;
+	req->kr_ownbuf = 0;
+	req->kr_proc = NULL;
 }
 
 /* Unlocked; needs only the layer (a poster may have left the instance). */

@@ -135,28 +135,6 @@ worker_front(struct ktrq *k)
 	return (STAILQ_FIRST(&k->k_front));
 }
 
-/*
- * Unlocked: bring the requests a take will look at (up to
- * KTRQ_BATCH_MAX at the front) into this CPU's cache, for writing, so
- * that the take reads and marks them in a short section instead of
- * waiting for each one's lines under k_mtx.  Only the worker changes
- * k_front's links, and a queued request's link never changes.
- */
-static void
-worker_warm(struct ktrq *k)
-{
-	struct ktr_request *req;
-	int i;
-
-	req = STAILQ_FIRST(&k->k_front);
-	for (i = 0; i < KTRQ_BATCH_MAX && req != NULL; i++) {
-		__builtin_prefetch(req, 1, 3);
-		__builtin_prefetch((const char *)req + 64, 1, 3);
-		__builtin_prefetch((const char *)req + 128, 0, 3);
-		req = STAILQ_NEXT(req, kr_list);
-	}
-}
-
 void
 ktrq__worker(void *arg)
 {
@@ -172,12 +150,13 @@ ktrq__worker(void *arg)
 			continue;
 		}
 		KTRQ_UNLOCK(k);
-		worker_warm(k);
+		ktrq__batch_plan(k, b);
 		KTRQ_LOCK(k);
-		ktrq__batch_take(k, b);
+		ktrq__batch_cut(k, b);
 		KTRQ_UNLOCK(k);
 		ktrq__batch_release(k, b);
 		ktrq__batch_write(k, b);
+		ktrq__batch_settle(k, b);
 		KTRQ_LOCK(k);
 		ktrq__batch_finish(k, b);
 	}
