@@ -31,9 +31,10 @@
  * changes (it moves all of k_todo there in one step, and takes from its
  * head), then k_todo, where posters append.  So the worker may read
  * k_front's links, and what a queued request never changes (everything
- * but its cleared mark), without k_mtx: it does, to bring a batch into
- * its cache before it takes it.  Whoever marks queued requests cleared
- * walks both (ktrq__todo_next).
+ * but its cleared mark), without k_mtx: it does, to plan a batch before
+ * it cuts it off the list (batch.c).  Whoever marks queued requests
+ * cleared walks both (ktrq__todo_next), so a request cut off is marked
+ * by no one.
  *
  * A request is in exactly one place: on the free list, on the todo list,
  * a thread's spare (td_spare: filled by its thread before an async post),

@@ -26,7 +26,8 @@
  *	(fill)		the poster writes the fixed part
  *	sync_post	lock: still attached? append to todo; ... (sync.c)
  *
- * A worker writing batches takes k_mtx twice more per batch.
+ * A worker writing batches takes k_mtx twice more per batch, for a few
+ * stores each time (batch.c).
  */
 #include <errno.h>
 #include <string.h>
