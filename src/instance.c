@@ -387,6 +387,7 @@ ktrq_stats(struct ktrq *k, struct ktrq_stats *st)
 		return (EOWNERDEAD);
 	KTRQ_LOCK(k);
 	*st = k->k_st;
+	st->posted = k->k_posted;
 	st->pool_size = k->k_pool_size;
 	st->pool_free = k->k_nfree;
 	st->pool_inuse = k->k_pool_size - k->k_nfree;

@@ -203,6 +203,14 @@ ktrq__guard_set(struct ktrq_thread *td, int up)
 	__atomic_store_n(&td->td_inktrace, up, __ATOMIC_RELAXED);
 }
 
+/*
+ * The fields fall in three groups, each on cache lines of its own (the
+ * padding keeps them 64 bytes apart whatever the allocator's alignment):
+ * what is set at creation and read by all; what every post writes; what
+ * the worker writes.  A post and the worker's sections then share only
+ * the lines they must (the free list and the todo count): a finish or a
+ * cut does not evict the rest of what the next post touches.
+ */
 struct ktrq {
 	const struct ktrq_os	*k_os;
 	struct ktrq_os_mtx	*k_mtx;
@@ -215,26 +223,32 @@ struct ktrq {
 	unsigned		 k_flags;	/* KTRQ_CF_* */
 	void			(*k_probe)(void *, const struct ktrq_probe *);
 	void			*k_probe_arg;
-	uint64_t		 k_serial;	/* last enqueued */
+	int			 k_batch_max;	/* records per write */
+	size_t			 k_inline;	/* payload bytes per request */
+	uint64_t		 k_bp_ns;	/* back-pressure wait, 0: off */
+	struct ktr_batch	*k_batch;	/* the worker's */
+	struct ktrq_proclist	 k_procs;
+	char			 k_pad0[64];
 
+	/* Written by posts. */
+	uint64_t		 k_serial;	/* last enqueued */
+	uint64_t		 k_posted;	/* ktrq_stats' posted */
 	struct ktr_reqlist	 k_free;	/* LIFO */
-	struct ktr_reqlist	 k_front;	/* FIFO: todo's front (worker) */
 	struct ktr_reqlist	 k_todo;	/* FIFO: the rest; posters append */
 	uint32_t		 k_pool_size;
 	uint32_t		 k_nfree;
 	uint32_t		 k_ntodo;
 	int			 k_warn;	/* exhaustion warning armed */
-	int			 k_shutdown;
 	int			 k_wsleep;	/* KW_*: worker on k_todo */
+	unsigned		 k_nbpwait;	/* posters waiting for objects */
+	char			 k_pad1[64];
+
+	/* Written by the worker. */
+	struct ktr_reqlist	 k_front;	/* FIFO: todo's front (worker) */
+	int			 k_shutdown;
 	int			 k_hurry;	/* kicked: no gathering */
 	int			 k_syncbusy;	/* a sync poster is writing */
-	int			 k_batch_max;	/* records per write */
-	size_t			 k_inline;	/* payload bytes per request */
-	uint64_t		 k_bp_ns;	/* back-pressure wait, 0: off */
-	unsigned		 k_nbpwait;	/* posters waiting for objects */
-	struct ktr_batch	*k_batch;	/* the worker's */
-	struct ktrq_proclist	 k_procs;
-	struct ktrq_stats	 k_st;		/* counters only */
+	struct ktrq_stats	 k_st;		/* counters but posted */
 };
 
 /* Instance helpers (instance.c). */

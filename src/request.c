@@ -35,33 +35,45 @@
 #include "ktrq_impl.h"
 
 /*
- * Locked: capture what the record's header needs from `td` and its
- * process into `req`, with its own reference to the target; the payload
- * fields (kr_plen, kr_data, ...) are the caller's.
+ * What the record's header needs from `td` and its process and never
+ * changes (the ids, the credentials), and a fresh request's flags: no
+ * lock needed, so an asynchronous post sets them before its section.
  */
 static void
-request_capture(struct ktrq *k, struct ktrq_thread *td,
-    struct ktr_request *req, int type)
+request_ids(struct ktrq_thread *td, struct ktr_request *req)
 {
 	struct ktrq_proc *p = td->td_proc;
 
-	KTRQ_ASSERT_LOCKED(k);
+	req->kr_cred = p->p_cred;
+	req->kr_proc = p;
+	req->kr_state = KR_FILLING;
+	req->kr_serial = 0;
+	req->kr_sync = 0;
+	req->kr_cleared = 0;
+	req->kr_pid = p->p_pid;
+	req->kr_tid = td->td_tid;
+}
+
+/*
+ * Locked (its callers took k_mtx just before): capture what k_mtx guards
+ * into `req` -- the target, with a reference of its own, the trace
+ * generation, the comm and the drop mark -- and count it queued for its
+ * process.  The ids are request_ids'; the payload fields (kr_plen,
+ * kr_data, ...) the caller's.
+ */
+static void
+request_capture(struct ktrq_thread *td, struct ktr_request *req, int type)
+{
+	struct ktrq_proc *p = td->td_proc;
+
 	if (p->p_traceflag & KTRFAC_DROP) {
 		type |= KTR_DROP;
 		p->p_traceflag &= ~KTRFAC_DROP;
 	}
 	ktrq_target_hold(p->p_target);
 	req->kr_target = p->p_target;
-	req->kr_cred = p->p_cred;
-	req->kr_proc = p;
 	req->kr_tracegen = (uint32_t)p->p_tracegen;
-	req->kr_state = KR_FILLING;
-	req->kr_serial = 0;
-	req->kr_sync = 0;
-	req->kr_cleared = 0;
 	req->kr_type = (uint16_t)type;
-	req->kr_pid = p->p_pid;
-	req->kr_tid = td->td_tid;
 	memcpy(req->kr_comm, p->p_comm, sizeof(p->p_comm));
 	p->p_nqueued++;
 }
@@ -111,7 +123,10 @@ request_nobufs(struct ktrq *k, struct ktrq_thread *td, int type, int nomem)
 }
 
 /*
- * Locked, `td`'s process traced: count the event posted and take an
+ * Locked (like request_traced and request_capture, only ever right
+ * after the KTRQ_LOCK of ktrq__post or ktrq__getrequest, so the lock
+ * assertion is left to the functions they call), `td`'s process traced:
+ * count the event posted and take an
  * object for it -- from the free list, or under back-pressure by waiting
  * for one.  `nomem` says the caller could not allocate a large payload:
  * the event is then dropped like one that found the pool empty, but
@@ -126,8 +141,7 @@ request_take(struct ktrq *k, struct ktrq_thread *td, int type, int nomem,
 {
 	struct ktr_request *req;
 
-	KTRQ_ASSERT_LOCKED(k);
-	k->k_st.posted++;
+	k->k_posted++;
 	req = nomem ? NULL : ktrq__pool_get(k);
 	if (req == NULL && !nomem && k->k_bp_ns != 0) {
 		req = ktrq__pool_wait(k, td, type, outcome);
@@ -156,7 +170,6 @@ request_traced(struct ktrq *k, struct ktrq_thread *td, int type,
 {
 	struct ktrq_proc *p = td->td_proc;
 
-	KTRQ_ASSERT_LOCKED(k);
 	if (ktrq__traced_locked(p, type))
 		return (1);
 	*outcome = (p->p_flag & P_EXITING) ? ESRCH : ENOENT;
@@ -181,7 +194,8 @@ ktrq__getrequest(struct ktrq_thread *td, int type, int nomem, int *outcome)
 	if (!request_traced(k, td, type, outcome) ||
 	    (req = request_take(k, td, type, nomem, outcome)) == NULL)
 		return (NULL);
-	request_capture(k, td, req, type);
+	request_ids(td, req);
+	request_capture(td, req, type);
 	req->kr_ownbuf = 0;
 	req->kr_plen = 0;
 	req->kr_datalen = 0;
@@ -209,11 +223,12 @@ ktrq__post(struct ktrq_thread *td, int type, int nomem)
 	int outcome;
 
 	req = td->td_spare;
+	request_ids(td, req);
 	KTRQ_LOCK(k);
 	if (!request_traced(k, td, type, &outcome) ||
 	    (spare = request_take(k, td, type, nomem, &outcome)) == NULL)
 		return (outcome);
-	request_capture(k, td, req, type);
+	request_capture(td, req, type);
 	KTRQ_PROBE(k, KTRQ_PROBE_CAPTURE, req, 0);
 	/* Captured in this section: nothing can have detached it. */
 	outcome = ktrq__queue_locked(k, req);
