@@ -62,6 +62,9 @@
 #define	KTRQ_REQUEST_POOL	100
 #endif
 
+/* Queued requests whose place the worker can look up (a power of 2). */
+#define	KTRQ_HINTS	1024
+
 /* Process flags (p_flag). */
 #define	P_SUGID		0x0001	/* set-id image: only root may trace */
 #define	P_EXITING	0x0002
@@ -133,6 +136,8 @@ struct ktr_run {
 struct ktr_batch {
 	struct ktr_request	*b_take[KTRQ_BATCH_MAX];
 	int			 b_ntake;
+	uint32_t		 b_nqueued;	/* queued at the last look */
+	int			 b_draining;	/* a wakeup's worth came */
 	struct ktr_request	*b_req[KTRQ_BATCH_MAX];
 	int			 b_n;
 	int			 b_error;	/* the write's */
@@ -249,6 +254,16 @@ struct ktrq {
 	int			 k_hurry;	/* kicked: no gathering */
 	int			 k_syncbusy;	/* a sync poster is writing */
 	struct ktrq_stats	 k_st;		/* counters but posted */
+	char			 k_pad2[64];
+
+	/*
+	 * Written by posts, read by the worker with no lock: where the
+	 * request of each of the last KTRQ_HINTS serials is, so that the
+	 * worker can fetch a batch's requests all at once instead of one
+	 * link after another.  Only a hint: a slot may hold a later
+	 * request, whose fetch is merely wasted.
+	 */
+	struct ktr_request	*k_hint[KTRQ_HINTS];
 };
 
 /* Instance helpers (instance.c). */

@@ -55,14 +55,27 @@ sync_handoff(struct ktrq *k, struct ktr_request *req)
 /*
  * Locked: may the worker leave the queued records for a while, to
  * gather a batch?  Only while batching, not kicked (k_hurry), with no
- * poster waiting for an object, and fewer than a wakeup's worth queued.
+ * poster waiting for an object, and fewer than a wakeup's worth queued
+ * -- or, once a wakeup's worth has gathered, fewer than a full batch:
+ * woken for a wakeup's worth, the worker writes full batches until less
+ * than one is left, rather than one batch per wakeup (each wakeup a
+ * poster's cost) or every last record (chasing the tail of the list,
+ * contending with each post).
  */
 static int
-worker_gathers(const struct ktrq *k)
+worker_gathers(const struct ktrq *k, struct ktr_batch *b)
 {
+	uint32_t low, wake;
 
+	wake = ktrq__wake_batch(k);
+	low = (uint32_t)k->k_batch_max < wake ? (uint32_t)k->k_batch_max :
+	    wake;
+	if (k->k_ntodo >= wake)
+		b->b_draining = 1;
+	else if (k->k_ntodo < low)
+		b->b_draining = 0;
 	return (k->k_batch_max != 1 && !k->k_hurry && !k->k_shutdown &&
-	    k->k_nbpwait == 0 && k->k_ntodo < ktrq__wake_batch(k));
+	    k->k_nbpwait == 0 && k->k_ntodo < (b->b_draining ? low : wake));
 }
 
 /*
@@ -83,7 +96,7 @@ worker_wait(struct ktrq *k, struct ktr_batch *b)
 	for (;;) {
 		empty = STAILQ_EMPTY(&k->k_front) && STAILQ_EMPTY(&k->k_todo);
 		if (!empty &&
-		    (expired || !worker_gathers(k)))
+		    (expired || !worker_gathers(k, b)))
 			break;
 		if (empty)
 			k->k_hurry = 0;
@@ -123,15 +136,16 @@ worker_wait(struct ktrq *k, struct ktr_batch *b)
 }
 
 /*
- * Locked: move what posters queued to the front (one step) and return
- * the first request of the todo list.
+ * Locked: move what posters queued to the front (one step), note how
+ * many are queued, and return the first request of the todo list.
  */
 static struct ktr_request *
-worker_front(struct ktrq *k)
+worker_front(struct ktrq *k, struct ktr_batch *b)
 {
 
 	KTRQ_ASSERT_LOCKED(k);
 	STAILQ_CONCAT(&k->k_front, &k->k_todo);
+	b->b_nqueued = k->k_ntodo;
 	return (STAILQ_FIRST(&k->k_front));
 }
 
@@ -144,7 +158,7 @@ ktrq__worker(void *arg)
 
 	KTRQ_LOCK(k);
 	while (worker_wait(k, b) == 0) {
-		req = worker_front(k);
+		req = worker_front(k, b);
 		if (req->kr_sync) {
 			sync_handoff(k, req);
 			continue;
