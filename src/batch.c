@@ -45,31 +45,11 @@ same_writer(const struct ktr_request *a, const struct ktr_request *b)
 }
 
 /*
- * Unlocked: fetch the requests after the head that a batch may take
- * (k_hint: their serials follow the head's), for writing, all at once.
- */
-static void
-plan_fetch(struct ktrq *k, const struct ktr_batch *b,
-    const struct ktr_request *first)
-{
-	const char *p;
-	uint32_t i, n;
-
-	n = b->b_nqueued < (uint32_t)k->k_batch_max ? b->b_nqueued :
-	    (uint32_t)k->k_batch_max;
-	for (i = 1; i < n; i++) {
-		p = (const char *)__atomic_load_n(&k->k_hint[(first->kr_serial +
-		    i) & (KTRQ_HINTS - 1)], __ATOMIC_RELAXED);
-		__builtin_prefetch(p, 1, 3);
-		__builtin_prefetch(p + 64, 1, 3);
-	}
-}
-
-/*
  * Unlocked, by the worker: choose the run at the head of k_front (whose
  * head is an asynchronous request) into b_take, reading only what a
  * queued request never changes; a cleared mark may still come, and is
- * read after the cut.
+ * read after the cut.  Each request is fetched for writing on the way
+ * (the later steps write it).
  */
 void
 ktrq__batch_plan(struct ktrq *k, struct ktr_batch *b)
@@ -79,12 +59,13 @@ ktrq__batch_plan(struct ktrq *k, struct ktr_batch *b)
 	int pieces;
 
 	first = STAILQ_FIRST(&k->k_front);
-	plan_fetch(k, b, first);
 	bytes = 0;
 	pieces = 0;
 	b->b_ntake = 0;
 	for (req = first; req != NULL && !req->kr_sync &&
 	    b->b_ntake < k->k_batch_max; req = STAILQ_NEXT(req, kr_list)) {
+		__builtin_prefetch(req, 1, 3);
+		__builtin_prefetch((const char *)req + 64, 1, 3);
 		if (b->b_ntake != 0 && (!same_writer(first, req) ||
 		    pieces + ktrq__record_pieces(req) > KTRQ_TARGET_IOVMAX ||
 		    bytes + ktrq__record_size(req) > KTRQ_BATCH_BYTES))
@@ -182,7 +163,7 @@ ktrq__batch_settle(struct ktrq *k, struct ktr_batch *b)
 	size_t end;
 	int *err, failed, i;
 
-	KTRQ_ASSERT(k, b->b_nlo + b->b_ntake <= 2 * KTRQ_BATCH_MAX);
+	KTRQ_ASSERT(k, b->b_nlo == 0);
 	b->b_nwritten = b->b_ncleared = b->b_nfailed = 0;
 	b->b_nrun = 0;
 	run = NULL;

@@ -62,9 +62,6 @@
 #define	KTRQ_REQUEST_POOL	100
 #endif
 
-/* Queued requests whose place the worker can look up (a power of 2). */
-#define	KTRQ_HINTS	1024
-
 /* Process flags (p_flag). */
 #define	P_SUGID		0x0001	/* set-id image: only root may trace */
 #define	P_EXITING	0x0002
@@ -126,7 +123,8 @@ struct ktr_leftovers {
  * not cleared, the ones written.  What finishing them needs under k_mtx
  * is worked out before (b_err, the counts, b_run: the run's processes),
  * so that the section is a few stores.  b_lo collects what finished
- * requests leave behind, released after the worker next drops k_mtx.
+ * requests leave behind, released after the worker next drops k_mtx
+ * (after the next cut, or before it sleeps): one batch's worth at most.
  */
 struct ktr_run {
 	struct ktrq_proc	*proc;
@@ -136,7 +134,6 @@ struct ktr_run {
 struct ktr_batch {
 	struct ktr_request	*b_take[KTRQ_BATCH_MAX];
 	int			 b_ntake;
-	uint32_t		 b_nqueued;	/* queued at the last look */
 	int			 b_draining;	/* a wakeup's worth came */
 	struct ktr_request	*b_req[KTRQ_BATCH_MAX];
 	int			 b_n;
@@ -147,7 +144,7 @@ struct ktr_batch {
 	struct ktr_run		 b_run[KTRQ_BATCH_MAX];
 	int			 b_nrun;
 	int			 b_nlo;
-	struct ktr_leftovers	 b_lo[2 * KTRQ_BATCH_MAX];
+	struct ktr_leftovers	 b_lo[KTRQ_BATCH_MAX];
 	struct ktrq_iov		 b_iov[KTRQ_TARGET_IOVMAX];
 	uint8_t			 b_hdr[KTRQ_BATCH_MAX][KTRQ_REC_HDR_V1_SIZE];
 };
@@ -254,16 +251,6 @@ struct ktrq {
 	int			 k_hurry;	/* kicked: no gathering */
 	int			 k_syncbusy;	/* a sync poster is writing */
 	struct ktrq_stats	 k_st;		/* counters but posted */
-	char			 k_pad2[64];
-
-	/*
-	 * Written by posts, read by the worker with no lock: where the
-	 * request of each of the last KTRQ_HINTS serials is, so that the
-	 * worker can fetch a batch's requests all at once instead of one
-	 * link after another.  Only a hint: a slot may hold a later
-	 * request, whose fetch is merely wasted.
-	 */
-	struct ktr_request	*k_hint[KTRQ_HINTS];
 };
 
 /* Instance helpers (instance.c). */

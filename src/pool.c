@@ -90,17 +90,24 @@ ktrq__pool_fini(struct ktrq *k)
 /*
  * Fetch the next object to be taken into this CPU's cache for writing:
  * the next get reads its link under k_mtx and the post after fills it,
- * and the worker, which freed it, last wrote both.  Only a hint.
+ * and the worker, which freed it, last wrote both.  Only a hint, and only
+ * the first POOL_PREFETCH bytes (the fields and a common record's
+ * payload), however large the inline area is configured.
  */
+#define	POOL_PREFETCH	256
+
 static inline void
 pool_prefetch(const struct ktrq *k, const struct ktr_request *req)
 {
 	const char *p = (const char *)req;
-	size_t off;
+	size_t end, off;
 
 	if (req == NULL)
 		return;
-	for (off = 0; off < ktrq__request_size(k); off += 64)
+	end = ktrq__request_size(k);
+	if (end > POOL_PREFETCH)
+		end = POOL_PREFETCH;
+	for (off = 0; off < end; off += 64)
 		__builtin_prefetch(p + off, 1, 3);
 }
 

@@ -308,8 +308,6 @@ ktrq__queue_locked(struct ktrq *k, struct ktr_request *req)
 		return (KTRQ__ECLEARED);
 	req->kr_state = KR_QUEUED;
 	req->kr_serial = ++k->k_serial;
-	__atomic_store_n(&k->k_hint[req->kr_serial & (KTRQ_HINTS - 1)], req,
-	    __ATOMIC_RELAXED);
 	STAILQ_INSERT_TAIL(&k->k_todo, req, kr_list);
 	k->k_ntodo++;
 	KTRQ_PROBE(k, KTRQ_PROBE_ENQUEUE, req, 0);

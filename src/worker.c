@@ -136,16 +136,15 @@ worker_wait(struct ktrq *k, struct ktr_batch *b)
 }
 
 /*
- * Locked: move what posters queued to the front (one step), note how
- * many are queued, and return the first request of the todo list.
+ * Locked: move what posters queued to the front (one step) and return
+ * the first request of the todo list.
  */
 static struct ktr_request *
-worker_front(struct ktrq *k, struct ktr_batch *b)
+worker_front(struct ktrq *k)
 {
 
 	KTRQ_ASSERT_LOCKED(k);
 	STAILQ_CONCAT(&k->k_front, &k->k_todo);
-	b->b_nqueued = k->k_ntodo;
 	return (STAILQ_FIRST(&k->k_front));
 }
 
@@ -158,7 +157,7 @@ ktrq__worker(void *arg)
 
 	KTRQ_LOCK(k);
 	while (worker_wait(k, b) == 0) {
-		req = worker_front(k, b);
+		req = worker_front(k);
 		if (req->kr_sync) {
 			sync_handoff(k, req);
 			continue;
