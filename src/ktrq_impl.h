@@ -323,6 +323,8 @@ int	ktrq__pool_exhausted(struct ktrq *, struct ktrq_proc *, int nomem);
 /* Requests from taking to freeing (request.c). */
 /* Internal outcome: the request's target was detached; never returned. */
 #define	KTRQ__ECLEARED	(-1)
+/* Internal: a post waited for its object (back-pressure); never returned. */
+#define	KTRQ__WAITED	(-2)
 int	ktrq__traced_locked(const struct ktrq_proc *, int type);
 /*
  * The last steps of an event point take `td` out of it (its guard

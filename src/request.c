@@ -130,7 +130,8 @@ request_nobufs(struct ktrq *k, struct ktrq_thread *td, int type, int nomem)
  * object for it -- from the free list, or under back-pressure by waiting
  * for one.  `nomem` says the caller could not allocate a large payload:
  * the event is then dropped like one that found the pool empty, but
- * without the pool's warning (and without waiting).  Returns the object,
+ * without the pool's warning (and without waiting).  Returns the object
+ * (*outcome 0, or KTRQ__WAITED when it came after a back-pressure wait),
  * or NULL with *outcome ENOBUFS (dropped, counted) or ENXIO
  * (back-pressure: tracing stopped while waiting; counted as cleared),
  * k_mtx dropped and `td` out of its event point.
@@ -142,6 +143,7 @@ request_take(struct ktrq *k, struct ktrq_thread *td, int type, int nomem,
 	struct ktr_request *req;
 
 	k->k_posted++;
+	*outcome = 0;
 	req = nomem ? NULL : ktrq__pool_get(k);
 	if (req == NULL && !nomem && k->k_bp_ns != 0) {
 		req = ktrq__pool_wait(k, td, type, outcome);
@@ -150,6 +152,7 @@ request_take(struct ktrq *k, struct ktrq_thread *td, int type, int nomem,
 			KTRQ_UNLOCK(k);
 			return (NULL);
 		}
+		*outcome = KTRQ__WAITED;
 	}
 	if (req == NULL) {
 		request_nobufs(k, td, type, nomem);
@@ -229,6 +232,14 @@ ktrq__post(struct ktrq_thread *td, int type, int nomem)
 	    (spare = request_take(k, td, type, nomem, &outcome)) == NULL)
 		return (outcome);
 	request_capture(td, req, type);
+	/*
+	 * The fill's time stands unless this record reports drops (another
+	 * thread's, perhaps after the fill) or waited for its object: then
+	 * it is now, after what it reports, as when 2002 read the clock
+	 * after taking the request.
+	 */
+	if ((req->kr_type & KTR_DROP) || outcome == KTRQ__WAITED)
+		req->kr_ns = k->k_os->clock_ns(k->k_os->cookie);
 	KTRQ_PROBE(k, KTRQ_PROBE_CAPTURE, req, 0);
 	/* Captured in this section: nothing can have detached it. */
 	outcome = ktrq__queue_locked(k, req);
