@@ -2,18 +2,28 @@
 /*
  * Batched writes, after NetBSD's ktrace writer: the worker takes the run
  * of consecutive asynchronous requests at the head of the todo list that
- * share a target and credentials, in one k_mtx section, writes them with
- * one gathered write, and finishes them in one section.  The run ends at
- * a synchronous request (whose poster writes it, in its turn), at another
- * target or credentials, or at a limit: k_batch_max records, the pieces
- * one write may have, KTRQ_BATCH_BYTES past the first record.  Records
- * reach the target in todo order, as one at a time would.
+ * share a target and credentials, writes them with one gathered write,
+ * and finishes them.  The run ends at a synchronous request (whose
+ * poster writes it, in its turn), at another target or credentials, or
+ * at a limit: k_batch_max records, the pieces one write may have,
+ * KTRQ_BATCH_BYTES past the first record.  Records reach the target in
+ * todo order, as one at a time would.
  *
- *	worker (k_mtx)		take: cleared ones finished at once,
- *				the run marked WRITING, off the list
- *	worker (no lock)	one write of every record's pieces
- *	worker (k_mtx)		finish: each record counted by how much
- *				of the write the target took
+ *	worker (no lock)	plan: walk k_front's head (its links and
+ *				what a queued request never changes are
+ *				the worker's to read, ktrq_impl.h)
+ *	worker (k_mtx)		cut: the run off the list in one step
+ *	worker (no lock)	the cleared ones set aside, one write of
+ *				the others' pieces; each one's outcome
+ *				by how much of the write the target took
+ *	worker (k_mtx)		finish: the counts, the drain counts of
+ *				the run's processes, the run back to the
+ *				pool in one step
+ *
+ * Both sections take a few stores whatever the run's length (the probes
+ * aside), so a poster seldom finds k_mtx held by the worker.  A request
+ * marked cleared before the cut is dropped at the finish; after the cut
+ * nothing marks it (it is on no list), as for any request being written.
  *
  * A failed write keeps the one-record policy: the records the target
  * took whole are written, the one it failed in counts as the write
@@ -34,57 +44,67 @@ same_writer(const struct ktr_request *a, const struct ktr_request *b)
 	    x->rgid == y->rgid && x->svgid == y->svgid);
 }
 
-/* Locked: finish a cleared request at the head without writing it. */
-static void
-take_cleared(struct ktrq *k, struct ktr_batch *b, struct ktr_request *req)
-{
-
-	ktrq__drop_locked(k, req, KTRQ__ECLEARED);
-	ktrq__account_locked(k, KTRQ__ECLEARED);
-	ktrq__done_locked(k, req, &b->b_lo[b->b_nlo++]);
-}
-
 /*
- * Locked: take the run at the head of the todo list (whose head is an
- * asynchronous request) into `b`.  At most KTRQ_BATCH_MAX requests are
- * looked at, so the section stays short; b_n may end up 0 when all of
- * them were cleared.
+ * Unlocked, by the worker: choose the run at the head of k_front (whose
+ * head is an asynchronous request) into b_take, reading only what a
+ * queued request never changes; a cleared mark may still come, and is
+ * read after the cut.  Each request is fetched for writing on the way
+ * (the later steps write it).
  */
 void
-ktrq__batch_take(struct ktrq *k, struct ktr_batch *b)
+ktrq__batch_plan(struct ktrq *k, struct ktr_batch *b)
 {
 	struct ktr_request *req, *first;
 	size_t bytes;
-	int looked, pieces;
+	int pieces;
 
-	KTRQ_ASSERT_LOCKED(k);
-	KTRQ_ASSERT(k, b->b_nlo <= KTRQ_BATCH_MAX);
-	first = NULL;
+	first = STAILQ_FIRST(&k->k_front);
 	bytes = 0;
 	pieces = 0;
+	b->b_ntake = 0;
+	for (req = first; req != NULL && !req->kr_sync &&
+	    b->b_ntake < k->k_batch_max; req = STAILQ_NEXT(req, kr_list)) {
+		__builtin_prefetch(req, 1, 3);
+		__builtin_prefetch((const char *)req + 64, 1, 3);
+		if (b->b_ntake != 0 && (!same_writer(first, req) ||
+		    pieces + ktrq__record_pieces(req) > KTRQ_TARGET_IOVMAX ||
+		    bytes + ktrq__record_size(req) > KTRQ_BATCH_BYTES))
+			break;
+		pieces += ktrq__record_pieces(req);
+		bytes += ktrq__record_size(req);
+		b->b_take[b->b_ntake++] = req;
+	}
+}
+
+/* Locked: take the planned run off the head of the todo list. */
+void
+ktrq__batch_cut(struct ktrq *k, struct ktr_batch *b)
+{
+	int i;
+
+	KTRQ_ASSERT_LOCKED(k);
+	KTRQ_ASSERT(k, b->b_ntake > 0 &&
+	    STAILQ_FIRST(&k->k_front) == b->b_take[0]);
+	STAILQ_REMOVE_HEAD_UNTIL(&k->k_front, b->b_take[b->b_ntake - 1],
+	    kr_list);
+	k->k_ntodo -= (uint32_t)b->b_ntake;
+	if (k->k_probe != NULL)
+		for (i = 0; i < b->b_ntake; i++)
+			ktrq__probe(k, KTRQ_PROBE_TAKE, b->b_take[i], 0);
+}
+
+/* Unlocked: the cut run is the worker's; set its cleared ones aside. */
+static void
+batch_sort(struct ktr_batch *b)
+{
+	struct ktr_request *req;
+	int i;
+
 	b->b_n = 0;
-	for (looked = 0; looked < KTRQ_BATCH_MAX &&
-	    (req = STAILQ_FIRST(&k->k_todo)) != NULL && !req->kr_sync;
-	    looked++) {
-		if (!req->kr_cleared) {
-			if (first != NULL && (b->b_n == k->k_batch_max ||
-			    !same_writer(first, req) ||
-			    pieces + ktrq__record_pieces(req) >
-			    KTRQ_TARGET_IOVMAX ||
-			    bytes + ktrq__record_size(req) > KTRQ_BATCH_BYTES))
-				break;
-			if (first == NULL)
-				first = req;
-			pieces += ktrq__record_pieces(req);
-			bytes += ktrq__record_size(req);
-		}
-		STAILQ_REMOVE_HEAD(&k->k_todo, kr_list);
-		k->k_ntodo--;
+	for (i = 0; i < b->b_ntake; i++) {
+		req = b->b_take[i];
 		req->kr_state = KR_WRITING;
-		KTRQ_PROBE(k, KTRQ_PROBE_TAKE, req, 0);
-		if (req->kr_cleared)
-			take_cleared(k, b, req);
-		else
+		if (!req->kr_cleared)
 			b->b_req[b->b_n++] = req;
 	}
 }
@@ -103,6 +123,7 @@ ktrq__batch_write(struct ktrq *k, struct ktr_batch *b)
 	size_t end;
 	int i, n;
 
+	batch_sort(b);
 	b->b_error = 0;
 	b->b_done = 0;
 	if (b->b_n == 0)
@@ -129,33 +150,87 @@ ktrq__batch_write(struct ktrq *k, struct ktr_batch *b)
 		ktrq__write_failed(k, t, b->b_error);
 }
 
-/* Locked: count and return every request of the written batch. */
+/*
+ * Unlocked: each request's outcome (cleared at the cut; else written, or
+ * the write's error for the one it failed in, cleared after it), the
+ * counts, the run's processes, and what each leaves behind.
+ */
+void
+ktrq__batch_settle(struct ktrq *k, struct ktr_batch *b)
+{
+	struct ktr_request *req;
+	struct ktr_run *run;
+	size_t end;
+	int *err, failed, i;
+
+	KTRQ_ASSERT(k, b->b_nlo == 0);
+	b->b_nwritten = b->b_ncleared = b->b_nfailed = 0;
+	b->b_nrun = 0;
+	run = NULL;
+	failed = 0;
+	for (i = 0, end = 0; i < b->b_ntake; i++) {
+		req = b->b_take[i];
+		err = &b->b_err[i];
+		if (req->kr_cleared)
+			*err = KTRQ__ECLEARED;
+		else if (end += ktrq__record_size(req),
+		    b->b_error == 0 || end <= b->b_done)
+			*err = 0;
+		else if (!failed) {
+			*err = b->b_error;
+			failed = 1;
+		} else
+			*err = KTRQ__ECLEARED;
+		if (*err == 0)
+			b->b_nwritten++;
+		else if (*err == KTRQ__ECLEARED)
+			b->b_ncleared++;
+		else
+			b->b_nfailed++;
+		if (run == NULL || run->proc != req->kr_proc) {
+			run = &b->b_run[b->b_nrun++];
+			run->proc = req->kr_proc;
+			run->n = 0;
+		}
+		run->n++;
+		ktrq__request_leftovers(req, &b->b_lo[b->b_nlo++]);
+		if (*err != KTRQ__ECLEARED)
+			ktrq__request_forget(req);	/* finish needs them */
+	}
+}
+
+/*
+ * Locked: finish the settled run: mark the cleared ones' processes, count
+ * the outcomes, let an exiting process whose last request this was go
+ * on, and return the run to the pool.
+ */
 void
 ktrq__batch_finish(struct ktrq *k, struct ktr_batch *b)
 {
-	struct ktr_request *req;
-	size_t end;
-	int error, failed, i;
+	struct ktrq_proc *p;
+	int i;
 
 	KTRQ_ASSERT_LOCKED(k);
 	if (b->b_n != 0)
 		k->k_st.writes++;
-	failed = 0;
-	for (i = 0, end = 0; i < b->b_n; i++) {
-		req = b->b_req[i];
-		end += ktrq__record_size(req);
-		if (b->b_error == 0 || end <= b->b_done)
-			error = 0;
-		else if (!failed) {
-			error = b->b_error;
-			failed = 1;
-		} else {
-			error = KTRQ__ECLEARED;
-			ktrq__drop_locked(k, req, error);
+	for (i = 0; b->b_ncleared != 0 && i < b->b_ntake; i++)
+		if (b->b_err[i] == KTRQ__ECLEARED) {
+			ktrq__drop_locked(k, b->b_take[i], KTRQ__ECLEARED);
+			ktrq__request_forget(b->b_take[i]);
 		}
-		ktrq__account_locked(k, error);
-		ktrq__done_locked(k, req, &b->b_lo[b->b_nlo++]);
+	k->k_st.written += b->b_nwritten;
+	k->k_st.dropped_cleared += b->b_ncleared;
+	k->k_st.dropped_write_error += b->b_nfailed;
+	for (i = 0; i < b->b_nrun; i++) {
+		p = b->b_run[i].proc;
+		KTRQ_ASSERT(k, p->p_nqueued >= b->b_run[i].n);
+		p->p_nqueued -= b->b_run[i].n;
+		if (p->p_nqueued == 0 && (p->p_flag & P_EXITING))
+			ktrq__wakeup(k, &p->p_nqueued);
 	}
+	ktrq__pool_put_run(k, b->b_take[0], b->b_take[b->b_ntake - 1],
+	    (uint32_t)b->b_ntake);
+	b->b_ntake = 0;
 	b->b_n = 0;
 }
 

@@ -84,9 +84,9 @@ ktrop_set(const struct ktrop *o, struct ktrq_proc *p)
 	old = NULL;
 	if (p->p_target != o->target) {
 		/*
-		 * A new target: events still being filled for the old one
-		 * are dropped at submit, so a CLEARFILE or write error on
-		 * the old target cannot be bypassed by moving away.
+		 * A new target: a genio still being filled for the old one
+		 * is dropped when it is queued, so a CLEARFILE or write
+		 * error on the old target cannot be bypassed by moving away.
 		 */
 		if ((old = p->p_target) != NULL)
 			p->p_tracegen++;
@@ -177,7 +177,8 @@ ktrclearfile_queued(struct ktrq *k, const struct ktrop *o)
 	struct ktr_request *req;
 
 	KTRQ_LOCK(k);
-	STAILQ_FOREACH(req, &k->k_todo, kr_list)
+	for (req = ktrq__todo_next(k, NULL); req != NULL;
+	    req = ktrq__todo_next(k, req))
 		if (req->kr_target == o->target &&
 		    ktrcanset(o, req->kr_proc))
 			req->kr_cleared = 1;

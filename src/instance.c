@@ -288,6 +288,7 @@ instance_alloc(const struct ktrq_config *cf)
 	k->k_inline = cf->inline_size != 0 ? cf->inline_size :
 	    KTRQ_INLINE_DEFAULT;
 	STAILQ_INIT(&k->k_free);
+	STAILQ_INIT(&k->k_front);
 	STAILQ_INIT(&k->k_todo);
 	LIST_INIT(&k->k_procs);
 	return (k);
@@ -386,6 +387,7 @@ ktrq_stats(struct ktrq *k, struct ktrq_stats *st)
 		return (EOWNERDEAD);
 	KTRQ_LOCK(k);
 	*st = k->k_st;
+	st->posted = k->k_posted;
 	st->pool_size = k->k_pool_size;
 	st->pool_free = k->k_nfree;
 	st->pool_inuse = k->k_pool_size - k->k_nfree;

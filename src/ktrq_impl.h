@@ -4,8 +4,9 @@
  *
  * Locking (one instance mutex, k_mtx, as ktrace_mtx in 2002):
  *
- *   k_mtx guards	the free list, the todo list, the pool size, the
- *			warning flag, the statistics, the worker's flags;
+ *   k_mtx guards	the free list, the todo list (k_front and
+ *			k_todo), the pool size, the warning flag, the
+ *			statistics, the worker's flags;
  *			every process's target, flags, comm, trace
  *			generation, queued-record count and supplementary
  *			groups; every queued
@@ -19,16 +20,28 @@
  *			an exit its threads, under k_mtx alone; the worker
  *			never takes k_proctree_mtx).
  *   k_resize_mtx	serialises pool resizes.
- *   t_mtx		each target's reference count.
+ *   t_mtx		nothing but a retry's pause (a target's reference
+ *			count is atomic, target.c).
  *
- * Order: k_proctree_mtx, k_resize_mtx -> k_mtx -> t_mtx.  Nothing is
+ * Order: k_proctree_mtx, k_resize_mtx -> k_mtx.  Nothing is
  * allocated or freed, no target is written and no target reference is
  * released with k_mtx held.
  *
+ * The todo list is two lists in a row: k_front, which only the worker
+ * changes (it moves all of k_todo there in one step, and takes from its
+ * head), then k_todo, where posters append.  So the worker may read
+ * k_front's links, and what a queued request never changes (everything
+ * but its cleared mark), without k_mtx: it does, to plan a batch before
+ * it cuts it off the list (batch.c).  Whoever marks queued requests
+ * cleared walks both (ktrq__todo_next), so a request cut off is marked
+ * by no one.
+ *
  * A request is in exactly one place: on the free list, on the todo list,
- * in the hands of a poster filling it, or in the hands of the writer (the
- * worker, or a synchronous poster while the worker waits).  Requests only
- * move under k_mtx.
+ * a thread's spare (td_spare: filled by its thread before an async post),
+ * in the hands of a poster filling it (a genio), or in the hands of the
+ * writer (the worker, or a synchronous poster while the worker waits).
+ * Requests only move under k_mtx; a post exchanges its thread's filled
+ * spare for an object of the free list in the same section.
  *
  * A thread is inside an event point from its first touch of the thread
  * to its last k_mtx section, and says so in td_inktrace (the recursion
@@ -105,18 +118,33 @@ struct ktr_leftovers {
 /*
  * The worker's batch: the records of one gathered write and its scratch
  * space, allocated with the instance and touched by the worker alone.
- * b_lo collects what finished requests leave behind, released after the
- * worker next drops k_mtx (so finishing one batch and taking the next
- * share a section): at most one batch's worth from finishing and one
- * from the cleared requests a take skips.
+ * b_take is the run cut from the todo list's head, in order and still
+ * linked (so it goes back to the pool in one step); b_req those of it
+ * not cleared, the ones written.  What finishing them needs under k_mtx
+ * is worked out before (b_err, the counts, b_run: the run's processes),
+ * so that the section is a few stores.  b_lo collects what finished
+ * requests leave behind, released after the worker next drops k_mtx
+ * (after the next cut, or before it sleeps): one batch's worth at most.
  */
+struct ktr_run {
+	struct ktrq_proc	*proc;
+	unsigned		 n;
+};
+
 struct ktr_batch {
+	struct ktr_request	*b_take[KTRQ_BATCH_MAX];
+	int			 b_ntake;
+	int			 b_draining;	/* a wakeup's worth came */
 	struct ktr_request	*b_req[KTRQ_BATCH_MAX];
 	int			 b_n;
 	int			 b_error;	/* the write's */
 	size_t			 b_done;	/* bytes the target took */
+	int			 b_err[KTRQ_BATCH_MAX];	/* per b_take */
+	uint32_t		 b_nwritten, b_ncleared, b_nfailed;
+	struct ktr_run		 b_run[KTRQ_BATCH_MAX];
+	int			 b_nrun;
 	int			 b_nlo;
-	struct ktr_leftovers	 b_lo[2 * KTRQ_BATCH_MAX];
+	struct ktr_leftovers	 b_lo[KTRQ_BATCH_MAX];
 	struct ktrq_iov		 b_iov[KTRQ_TARGET_IOVMAX];
 	uint8_t			 b_hdr[KTRQ_BATCH_MAX][KTRQ_REC_HDR_V1_SIZE];
 };
@@ -149,6 +177,7 @@ struct ktrq_thread {
 	LIST_ENTRY(ktrq_thread)	 td_link;
 	int64_t			 td_tid;
 	int			 td_inktrace;	/* inside an event point */
+	struct ktr_request	*td_spare;	/* the thread's alone */
 };
 
 /*
@@ -176,6 +205,14 @@ ktrq__guard_set(struct ktrq_thread *td, int up)
 	__atomic_store_n(&td->td_inktrace, up, __ATOMIC_RELAXED);
 }
 
+/*
+ * The fields fall in three groups, each on cache lines of its own (the
+ * padding keeps them 64 bytes apart whatever the allocator's alignment):
+ * what is set at creation and read by all; what every post writes; what
+ * the worker writes.  A post and the worker's sections then share only
+ * the lines they must (the free list and the todo count): a finish or a
+ * cut does not evict the rest of what the next post touches.
+ */
 struct ktrq {
 	const struct ktrq_os	*k_os;
 	struct ktrq_os_mtx	*k_mtx;
@@ -188,24 +225,32 @@ struct ktrq {
 	unsigned		 k_flags;	/* KTRQ_CF_* */
 	void			(*k_probe)(void *, const struct ktrq_probe *);
 	void			*k_probe_arg;
-	uint64_t		 k_serial;	/* last enqueued */
+	int			 k_batch_max;	/* records per write */
+	size_t			 k_inline;	/* payload bytes per request */
+	uint64_t		 k_bp_ns;	/* back-pressure wait, 0: off */
+	struct ktr_batch	*k_batch;	/* the worker's */
+	struct ktrq_proclist	 k_procs;
+	char			 k_pad0[64];
 
+	/* Written by posts. */
+	uint64_t		 k_serial;	/* last enqueued */
+	uint64_t		 k_posted;	/* ktrq_stats' posted */
 	struct ktr_reqlist	 k_free;	/* LIFO */
-	struct ktr_reqlist	 k_todo;	/* FIFO */
+	struct ktr_reqlist	 k_todo;	/* FIFO: the rest; posters append */
 	uint32_t		 k_pool_size;
 	uint32_t		 k_nfree;
 	uint32_t		 k_ntodo;
 	int			 k_warn;	/* exhaustion warning armed */
-	int			 k_shutdown;
 	int			 k_wsleep;	/* KW_*: worker on k_todo */
-	int			 k_syncbusy;	/* a sync poster is writing */
-	int			 k_batch_max;	/* records per write */
-	size_t			 k_inline;	/* payload bytes per request */
-	uint64_t		 k_bp_ns;	/* back-pressure wait, 0: off */
 	unsigned		 k_nbpwait;	/* posters waiting for objects */
-	struct ktr_batch	*k_batch;	/* the worker's */
-	struct ktrq_proclist	 k_procs;
-	struct ktrq_stats	 k_st;		/* counters only */
+	char			 k_pad1[64];
+
+	/* Written by the worker. */
+	struct ktr_reqlist	 k_front;	/* FIFO: todo's front (worker) */
+	int			 k_shutdown;
+	int			 k_hurry;	/* kicked: no gathering */
+	int			 k_syncbusy;	/* a sync poster is writing */
+	struct ktrq_stats	 k_st;		/* counters but posted */
 };
 
 /* Instance helpers (instance.c). */
@@ -268,30 +313,39 @@ struct ktr_request *ktrq__pool_get(struct ktrq *);
 struct ktr_request *ktrq__pool_wait(struct ktrq *, struct ktrq_thread *,
 	    int type, int *outcome);
 size_t	ktrq__request_size(const struct ktrq *);
+struct ktr_request *ktrq__request_alloc(struct ktrq *);
+void	ktrq__request_free(struct ktrq *, struct ktr_request *);
 void	ktrq__pool_put(struct ktrq *, struct ktr_request *);
+void	ktrq__pool_put_run(struct ktrq *, struct ktr_request *first,
+	    struct ktr_request *last, uint32_t n);
 int	ktrq__pool_exhausted(struct ktrq *, struct ktrq_proc *, int nomem);
 
 /* Requests from taking to freeing (request.c). */
 /* Internal outcome: the request's target was detached; never returned. */
 #define	KTRQ__ECLEARED	(-1)
+/* Internal: a post waited for its object (back-pressure); never returned. */
+#define	KTRQ__WAITED	(-2)
 int	ktrq__traced_locked(const struct ktrq_proc *, int type);
 /*
  * The last steps of an event point take `td` out of it (its guard
  * down, in their final k_mtx section): getrequest when it returns NULL,
- * submit and sync_post always.  After them the poster touches nothing of
+ * post and sync_post always.  After them the poster touches nothing of
  * the instance (ktrq__leftovers_release takes the layer, which outlives
- * it).
+ * it) but its thread's spare request.
  */
 void	ktrq__leave_locked(struct ktrq_thread *);
 struct ktr_request *ktrq__getrequest(struct ktrq_thread *, int type,
 	    int nomem, int *outcome);
 int	ktrq__queue_locked(struct ktrq *, struct ktr_request *);
-int	ktrq__submit(struct ktrq *, struct ktrq_thread *,
-	    struct ktr_request *);
+struct ktr_request *ktrq__todo_next(struct ktrq *, struct ktr_request *);
+int	ktrq__post(struct ktrq_thread *, int type, int nomem);
 void	ktrq__account_locked(struct ktrq *, int error);
 void	ktrq__drop_locked(struct ktrq *, struct ktr_request *, int error);
 void	ktrq__done_locked(struct ktrq *, struct ktr_request *,
 	    struct ktr_leftovers *);
+void	ktrq__request_leftovers(const struct ktr_request *,
+	    struct ktr_leftovers *);
+void	ktrq__request_forget(struct ktr_request *);
 void	ktrq__leftovers_release(const struct ktrq_os *,
 	    struct ktr_leftovers *);
 
@@ -303,14 +357,17 @@ int	ktrq__record_iov(const struct ktr_request *, uint8_t *hdr,
 int	ktrq__write(struct ktrq *, struct ktr_request *);
 void	ktrq__write_failed(struct ktrq *, struct ktrq_target *, int error);
 void	ktrq__clear_target(struct ktrq *, struct ktrq_target *);
-void	ktrq__batch_take(struct ktrq *, struct ktr_batch *);
+void	ktrq__batch_plan(struct ktrq *, struct ktr_batch *);
+void	ktrq__batch_cut(struct ktrq *, struct ktr_batch *);
 void	ktrq__batch_write(struct ktrq *, struct ktr_batch *);
+void	ktrq__batch_settle(struct ktrq *, struct ktr_batch *);
 void	ktrq__batch_finish(struct ktrq *, struct ktr_batch *);
 void	ktrq__batch_release(struct ktrq *, struct ktr_batch *);
 
 /* The worker and the synchronous handshake (worker.c, sync.c). */
 void	ktrq__worker(void *);
 void	ktrq__worker_kick(struct ktrq *);
+uint32_t ktrq__wake_batch(const struct ktrq *);
 int	ktrq__sync_post(struct ktrq *, struct ktrq_thread *,
 	    struct ktr_request *);
 

@@ -19,6 +19,12 @@
  * the worker, a synchronous genio, a resize and an exit drain all go on
  * without it.  The first object returned to an empty list wakes the
  * waiters; each takes one or sleeps again.
+ *
+ * Every thread has one more object of the same size, its spare: an
+ * asynchronous event is filled there before its post, and the post
+ * exchanges it for an object of the free list (request.c).  Spares are
+ * allocated and freed with their threads and are not in k_pool_size;
+ * the pool's counts move exactly as if the filled object were its own.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -34,8 +40,8 @@ ktrq__request_size(const struct ktrq *k)
 	return (offsetof(struct ktr_request, kr_payload) + k->k_inline);
 }
 
-static struct ktr_request *
-request_alloc(struct ktrq *k)
+struct ktr_request *
+ktrq__request_alloc(struct ktrq *k)
 {
 	struct ktr_request *req;
 
@@ -45,8 +51,8 @@ request_alloc(struct ktrq *k)
 	return (req);
 }
 
-static void
-request_free(struct ktrq *k, struct ktr_request *req)
+void
+ktrq__request_free(struct ktrq *k, struct ktr_request *req)
 {
 
 	k->k_os->free(k->k_os->cookie, req, ktrq__request_size(k));
@@ -58,7 +64,7 @@ ktrq__pool_init(struct ktrq *k, uint32_t size)
 	struct ktr_request *req;
 
 	while (k->k_pool_size < size) {
-		if ((req = request_alloc(k)) == NULL)
+		if ((req = ktrq__request_alloc(k)) == NULL)
 			return (ENOMEM);
 		STAILQ_INSERT_HEAD(&k->k_free, req, kr_list);
 		k->k_pool_size++;
@@ -75,10 +81,34 @@ ktrq__pool_fini(struct ktrq *k)
 
 	while ((req = STAILQ_FIRST(&k->k_free)) != NULL) {
 		STAILQ_REMOVE_HEAD(&k->k_free, kr_list);
-		request_free(k, req);
+		ktrq__request_free(k, req);
 		k->k_nfree--;
 		k->k_pool_size--;
 	}
+}
+
+/*
+ * Fetch the next object to be taken into this CPU's cache for writing:
+ * the next get reads its link under k_mtx and the post after fills it,
+ * and the worker, which freed it, last wrote both.  Only a hint, and only
+ * the first POOL_PREFETCH bytes (the fields and a common record's
+ * payload), however large the inline area is configured.
+ */
+#define	POOL_PREFETCH	256
+
+static inline void
+pool_prefetch(const struct ktrq *k, const struct ktr_request *req)
+{
+	const char *p = (const char *)req;
+	size_t end, off;
+
+	if (req == NULL)
+		return;
+	end = ktrq__request_size(k);
+	if (end > POOL_PREFETCH)
+		end = POOL_PREFETCH;
+	for (off = 0; off < end; off += 64)
+		__builtin_prefetch(p + off, 1, 3);
 }
 
 /* Take a free object, or NULL when the pool is exhausted. */
@@ -92,6 +122,7 @@ ktrq__pool_get(struct ktrq *k)
 		return (NULL);
 	STAILQ_REMOVE_HEAD(&k->k_free, kr_list);
 	k->k_nfree--;
+	pool_prefetch(k, STAILQ_FIRST(&k->k_free));
 	return (req);
 }
 
@@ -103,6 +134,25 @@ ktrq__pool_put(struct ktrq *k, struct ktr_request *req)
 	STAILQ_INSERT_HEAD(&k->k_free, req, kr_list);
 	if (k->k_nfree++ == 0 && k->k_nbpwait != 0)
 		ktrq__wakeup(k, &k->k_free);
+	KTRQ_ASSERT(k, k->k_nfree <= k->k_pool_size);
+}
+
+/*
+ * Locked: return the n objects linked from `first` to `last` (a batch
+ * the worker cut from the todo list) to the pool in one step.
+ */
+void
+ktrq__pool_put_run(struct ktrq *k, struct ktr_request *first,
+    struct ktr_request *last, uint32_t n)
+{
+
+	KTRQ_ASSERT_LOCKED(k);
+	if ((STAILQ_NEXT(last, kr_list) = STAILQ_FIRST(&k->k_free)) == NULL)
+		k->k_free.stqh_last = &STAILQ_NEXT(last, kr_list);
+	STAILQ_FIRST(&k->k_free) = first;
+	if (k->k_nfree == 0 && k->k_nbpwait != 0)
+		ktrq__wakeup(k, &k->k_free);
+	k->k_nfree += n;
 	KTRQ_ASSERT(k, k->k_nfree <= k->k_pool_size);
 }
 
@@ -185,7 +235,7 @@ pool_grow(struct ktrq *k, uint32_t want)
 
 	while (k->k_pool_size < want) {
 		KTRQ_UNLOCK(k);
-		req = request_alloc(k);
+		req = ktrq__request_alloc(k);
 		KTRQ_LOCK(k);
 		if (req == NULL)
 			return;
@@ -205,7 +255,7 @@ pool_shrink(struct ktrq *k, uint32_t want)
 		k->k_nfree--;
 		k->k_pool_size--;
 		KTRQ_UNLOCK(k);
-		request_free(k, req);
+		ktrq__request_free(k, req);
 		KTRQ_LOCK(k);
 	}
 }

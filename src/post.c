@@ -14,12 +14,12 @@
  * instance.
  *
  * Each encodes its record's fixed part in wire form on its own stack,
- * with no lock held, and copies it into the request's payload area with
- * the data behind it when both fit there (k_inline bytes): the common
- * async path allocates nothing, and the worker only adds a header.
- * Larger data is allocated through the layer before a request is taken,
- * as the kernel did, and an allocation failure drops the event like an
- * empty pool.
+ * with no lock held, and copies it into the payload area of its thread's
+ * spare request with the data behind it when both fit there (k_inline
+ * bytes): the common async path allocates nothing, takes k_mtx once, and
+ * the worker only adds a header.  Larger data is allocated through the
+ * layer before a request is taken, as the kernel did, and an allocation
+ * failure drops the event like an empty pool.
  *
  * The fork check comes right after the guard is raised (point_enter),
  * after each point's argument checks: a forked child gets EOWNERDEAD from
@@ -56,7 +56,9 @@ point_enter(struct ktrq_thread *td)
 
 /*
  * Post an async event from inside its event point: fixed part `fixed`
- * (wire form), data `data`.  Leaves the event point.
+ * (wire form), data `data`.  The thread's spare request is filled first,
+ * capture time included, with no lock held; one k_mtx section then
+ * decides and queues it (ktrq__post).  Leaves the event point.
  */
 static int
 post_entered(struct ktrq_thread *td, int type, const uint8_t *fixed,
@@ -64,7 +66,7 @@ post_entered(struct ktrq_thread *td, int type, const uint8_t *fixed,
 {
 	struct ktrq *k = td->td_proc->p_ktrq;
 	const struct ktrq_os *os = k->k_os;	/* outlives k */
-	struct ktr_request *req;
+	struct ktr_request *req = td->td_spare;
 	void *buf;
 	int outcome, inl;
 
@@ -72,26 +74,32 @@ post_entered(struct ktrq_thread *td, int type, const uint8_t *fixed,
 	inl = fixedsz + len <= k->k_inline;
 	if (!inl)
 		buf = os->alloc(os->cookie, len);
-	req = ktrq__getrequest(td, type, !inl && buf == NULL, &outcome);
-	if (req == NULL) {
-		if (buf != NULL)
-			os->free(os->cookie, buf, len);
-		return (outcome);
-	}
 	if (fixedsz != 0)
 		memcpy(req->kr_payload, fixed, fixedsz);
 	req->kr_plen = (uint16_t)fixedsz;
+	req->kr_data = NULL;
+	req->kr_datalen = 0;
+	req->kr_ownbuf = 0;
 	if (inl) {
 		if (len != 0)
 			memcpy(req->kr_payload + fixedsz, data, len);
 		req->kr_plen = (uint16_t)(fixedsz + len);
-	} else {
+	} else if (buf != NULL) {
 		memcpy(buf, data, len);
 		req->kr_data = buf;
 		req->kr_datalen = (uint32_t)len;
 		req->kr_ownbuf = 1;
 	}
-	return (ktrq__submit(k, td, req));
+	req->kr_ns = os->clock_ns(os->cookie);
+	/*
+	 * Not queued: buf is still ours.  Out of the event point, the
+	 * thread (its spare with it) may be gone already, so only buf is
+	 * touched; the next fill sets every payload field again.
+	 */
+	if ((outcome = ktrq__post(td, type, !inl && buf == NULL)) != 0 &&
+	    buf != NULL)
+		os->free(os->cookie, buf, len);
+	return (outcome);
 }
 
 static int

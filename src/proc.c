@@ -58,7 +58,8 @@ ktrq__proc_detach(struct ktrq_proc *p)
 	/* A poster waiting for an object under back-pressure gives up. */
 	if (k->k_nbpwait != 0)
 		ktrq__wakeup(k, &k->k_free);
-	STAILQ_FOREACH(req, &k->k_todo, kr_list)
+	for (req = ktrq__todo_next(k, NULL); req != NULL;
+	    req = ktrq__todo_next(k, req))
 		if (req->kr_proc == p)
 			req->kr_cleared = 1;
 	return (t);
@@ -173,6 +174,18 @@ ktrq_proc_fork(struct ktrq_proc *parent, int child_pid,
 }
 
 /*
+ * Free a thread and its spare request.  The spare's payload fields may
+ * be stale (a post that was not queued leaves them): it owns nothing.
+ */
+static void
+thread_free(struct ktrq *k, struct ktrq_thread *td)
+{
+
+	ktrq__request_free(k, td->td_spare);
+	k->k_os->free(k->k_os->cookie, td, sizeof(*td));
+}
+
+/*
  * Proctree locked (k_mtx not): free `p`'s threads.  `p` is off the list
  * of processes and none of its threads is inside an event point, so no
  * one walks them under k_mtx alone any more.
@@ -184,7 +197,7 @@ proc_free_threads(struct ktrq *k, struct ktrq_proc *p)
 
 	while ((td = LIST_FIRST(&p->p_threads)) != NULL) {
 		LIST_REMOVE(td, td_link);
-		k->k_os->free(k->k_os->cookie, td, sizeof(*td));
+		thread_free(k, td);
 	}
 }
 
@@ -337,6 +350,10 @@ ktrq_thread_create(struct ktrq_proc *p, int64_t tid, struct ktrq_thread **tdp)
 	if ((td = k->k_os->alloc(k->k_os->cookie, sizeof(*td))) == NULL)
 		return (ENOMEM);
 	memset(td, 0, sizeof(*td));
+	if ((td->td_spare = ktrq__request_alloc(k)) == NULL) {
+		k->k_os->free(k->k_os->cookie, td, sizeof(*td));
+		return (ENOMEM);
+	}
 	td->td_proc = p;
 	td->td_tid = tid;
 	PROCTREE_LOCK(k);
@@ -363,7 +380,7 @@ ktrq_thread_destroy(struct ktrq_thread *td)
 	LIST_REMOVE(td, td_link);
 	KTRQ_UNLOCK(k);
 	PROCTREE_UNLOCK(k);
-	k->k_os->free(k->k_os->cookie, td, sizeof(*td));
+	thread_free(k, td);
 	return (0);
 }
 

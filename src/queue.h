@@ -42,9 +42,22 @@ struct {								\
 	    (head)->stqh_first->field.stqe_next) == NULL)		\
 		(head)->stqh_last = &(head)->stqh_first;		\
 } while (0)
+/* Remove the head up to and including elm (FreeBSD 4's queue(3)). */
+#define	STAILQ_REMOVE_HEAD_UNTIL(head, elm, field) do {			\
+	if (((head)->stqh_first = (elm)->field.stqe_next) == NULL)	\
+		(head)->stqh_last = &(head)->stqh_first;		\
+} while (0)
 #define	STAILQ_FOREACH(var, head, field)				\
 	for ((var) = STAILQ_FIRST(head); (var) != NULL;			\
 	    (var) = STAILQ_NEXT(var, field))
+/* Append all of head2 to head1, leaving head2 empty. */
+#define	STAILQ_CONCAT(head1, head2) do {				\
+	if (!STAILQ_EMPTY((head2))) {					\
+		*(head1)->stqh_last = (head2)->stqh_first;		\
+		(head1)->stqh_last = (head2)->stqh_last;		\
+		STAILQ_INIT((head2));					\
+	}								\
+} while (0)
 
 /* Doubly linked tail queue: O(1) removal anywhere. */
 #define	TAILQ_HEAD(name, type)						\

@@ -2,8 +2,12 @@
 /*
  * Trace targets: the vnode of 2002, reduced to what the queue needs -- a
  * reference count and an append write that receives the poster's
- * credentials.  t_mtx guards t_refs only; it is a leaf lock, taken with
- * k_mtx held when a request captures its process's target.
+ * credentials.  The count is atomic (vrefcnt(9) is, in today's FreeBSD):
+ * every queued request holds its own reference, taken inside the
+ * poster's k_mtx section, and a lock there would be a second lock per
+ * post.  Releases use acquire-release order, so whoever drops the last
+ * reference sees every write the other holders made before theirs.
+ * t_mtx is only the interlock of a retry's pause.
  */
 #include <errno.h>
 #include <string.h>
@@ -48,34 +52,36 @@ ktrq_target_hold(struct ktrq_target *t)
 
 	if (t == NULL)
 		return;
-	ktrq__lock(t->t_os, t->t_mtx);
-	t->t_refs++;
-	ktrq__unlock(t->t_os, t->t_mtx);
+	(void)__atomic_fetch_add(&t->t_refs, 1, __ATOMIC_RELAXED);
 }
 
-void
-ktrq_target_rele(struct ktrq_target *t)
+/* Drop `n` references; the last one frees the target. */
+static void
+target_drop(struct ktrq_target *t, unsigned n)
 {
-	const struct ktrq_os *os;
-	unsigned refs;
+	const struct ktrq_os *os = t->t_os;
+	unsigned old;
 
-	if (t == NULL)
-		return;
-	os = t->t_os;
-	ktrq__lock(os, t->t_mtx);
+	old = __atomic_fetch_sub(&t->t_refs, n, __ATOMIC_ACQ_REL);
 	/* LCOV_EXCL_START: a reference count gone wrong is a bug: panic */
-	if (t->t_refs == 0)
+	if (old < n)
 		ktrq__panic(os, "target released too often", __FILE__,
 		    __LINE__);
 	/* LCOV_EXCL_STOP */
-	refs = --t->t_refs;
-	ktrq__unlock(os, t->t_mtx);
-	if (refs != 0)
+	if (old != n)
 		return;
 	if (t->t_ops.release != NULL)
 		t->t_ops.release(t->t_arg);
 	os->mtx_destroy(os->cookie, t->t_mtx);
 	os->free(os->cookie, t, sizeof(*t));
+}
+
+void
+ktrq_target_rele(struct ktrq_target *t)
+{
+
+	if (t != NULL)
+		target_drop(t, 1);
 }
 
 size_t
@@ -201,20 +207,9 @@ ktrq_target_write(struct ktrq_target *t, const struct ktrq_iov *iov,
 void
 ktrq__target_rele_n(struct ktrq_target *t, unsigned n)
 {
-	const struct ktrq_os *os;
 
-	if (t == NULL || n == 0)
-		return;
-	os = t->t_os;
-	ktrq__lock(os, t->t_mtx);
-	/* LCOV_EXCL_START: a reference count gone wrong is a bug: panic */
-	if (t->t_refs < n)
-		ktrq__panic(os, "target released too often", __FILE__,
-		    __LINE__);
-	/* LCOV_EXCL_STOP */
-	t->t_refs -= n - 1;
-	ktrq__unlock(os, t->t_mtx);
-	ktrq_target_rele(t);
+	if (t != NULL && n != 0)
+		target_drop(t, n);
 }
 
 const struct ktrq_target_ops *

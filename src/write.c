@@ -101,7 +101,8 @@ ktrq__clear_target(struct ktrq *k, struct ktrq_target *t)
 	struct ktr_request *req;
 
 	KTRQ_LOCK(k);
-	STAILQ_FOREACH(req, &k->k_todo, kr_list)
+	for (req = ktrq__todo_next(k, NULL); req != NULL;
+	    req = ktrq__todo_next(k, req))
 		if (req->kr_target == t)
 			req->kr_cleared = 1;
 	KTRQ_UNLOCK(k);

@@ -592,6 +592,10 @@ int	ktrq_ktrace(struct ktrq_thread *td, struct ktrq_target *t, int ops,
  * KTRPOINT(td, type): nonzero when an event of `type` from `td` would be
  * recorded now (traced, not exiting, and td not inside libktrq).
  * Advisory: posting checks again.  0 in a forked child (fork(2) above).
+ * An asynchronous event point copies its event and reads the clock
+ * before its one locked check, so code posting many events of untraced
+ * processes saves that by asking here first, as sys/kern's KTRPOINT()
+ * does.
  */
 int	ktrq_point(struct ktrq_thread *td, int type);
 

@@ -14,6 +14,8 @@
 # of 100, 1000, ... MAXSEEDS seeds for the first failing seed, and prints
 # whether the mutant was caught and the median number of runs to the
 # first failure (">MAX" when a trial found none).  A patch with a line
+# "Options: ..." sweeps its scenario with those ktrq-sim options (say,
+# a larger share of synchronous posts, where only those reach the bug).  A patch with a line
 # "Workload: N" must also be caught, within N runs of each strategy, by
 # examples/ktrq-workload -- a user's workload on the public harness,
 # built from the same patched copy.  Exit 0 when every
@@ -84,7 +86,9 @@ build_mutant() {
 # First failing seed in [start, start+n-1], or nothing.
 first_failure() {
 	sim=$1 scenario=$2 strategy=$3 start=$4 n=$5
-	(cd "$work/run" && "$sim" sweep --scenario "$scenario" \
+	# $options is split into words on purpose.
+	# shellcheck disable=SC2086
+	(cd "$work/run" && "$sim" sweep --scenario "$scenario" $options \
 	    --strategy "$strategy" --seeds "$start:$((start + n - 1))" \
 	    --jobs "$jobs" --json 2>/dev/null || true) |
 	    sed -n 's/.*"failed":\[{"seed":\([0-9]*\).*/\1/p'
@@ -120,6 +124,7 @@ status=0
 for patch in "$@"; do
 	name=$(basename "$patch" .patch)
 	scenario=$(sed -n 's/^Scenario: //p' "$patch")
+	options=$(sed -n 's/^Options: //p' "$patch")
 	if ! sim=$(build_mutant "$patch" "$work/$name"); then
 		echo "run-zoo: $patch: the mutant does not apply or build" >&2
 		exit 2
@@ -142,7 +147,7 @@ for patch in "$@"; do
 		med=$(echo "$runs" | median)
 		[ "$med" = 999999999 ] && med=">$maxseeds"
 		[ "$caught" -gt 0 ] && any=1
-		line="| $name | $scenario | $strategy | $caught/$trials | $med |"
+		line="| $name | $scenario${options:+ $options} | $strategy | $caught/$trials | $med |"
 		echo "$line"
 		table="$table
 $line"

@@ -101,7 +101,8 @@ struct ktrq_os_mtx {
 	/*
 	 * One lockdep class per mutex (a no-op without CONFIG_LOCKDEP).
 	 * mutex_init() would put every layer mutex in one class, and the
-	 * core's legal nesting k_mtx -> t_mtx would then read as recursion.
+	 * core's legal nestings (k_proctree_mtx or k_resize_mtx, then
+	 * k_mtx) would then read as recursion.
 	 */
 	struct lock_class_key	 key;
 };

@@ -22,7 +22,7 @@
 /* Set while the calling thread runs a hook: hooks never nest. */
 static _Thread_local int in_hook;
 
-enum hook { H_ENTER, H_SLEEP, H_CLOCK, H_JOIN };
+enum hook { H_ENTER, H_SLEEP, H_CLOCK, H_CLOCK_READ, H_JOIN };
 
 /* The hooks to run on the calling thread now, or 0. */
 static int
@@ -61,6 +61,10 @@ run_hook(struct wrap *w, enum hook which, const char *wmesg)
 	case H_CLOCK:
 		if (h.on_clock != NULL)
 			h.on_clock(h.arg);
+		break;
+	case H_CLOCK_READ:
+		if (h.on_clock_read != NULL)
+			h.on_clock_read(h.arg);
 		break;
 	case H_JOIN:
 		if (h.on_join != NULL)
@@ -188,7 +192,10 @@ w_clock_ns(void *c)
 	fixed = w->clock_fixed;
 	v = w->clock_value;
 	pthread_mutex_unlock(&w->lock);
-	return (fixed ? v : INNER(w)->clock_ns(IC(w)));
+	if (!fixed)
+		v = INNER(w)->clock_ns(IC(w));
+	run_hook(w, H_CLOCK_READ, NULL);
+	return (v);
 }
 
 static void *

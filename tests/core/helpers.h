@@ -46,6 +46,8 @@ struct wrap_hooks {
 	void	(*on_sleep)(void *arg, const char *wmesg);
 	/* When the thread reads the clock. */
 	void	(*on_clock)(void *arg);
+	/* After it read the clock, before the value is returned. */
+	void	(*on_clock_read)(void *arg);
 	/* When the thread starts joining a thread. */
 	void	(*on_join)(void *arg);
 	void	*arg;

@@ -131,6 +131,76 @@ t_mark_once(void **state)
 }
 
 /*
+ * The record that carries a drop mark is no older than the drop: another
+ * thread of A loses an event after A's next event was filled (its clock
+ * read) but before it is posted.  A's record carries the mark, so its
+ * time must be the post's, after the drop, as FreeBSD reads the clock
+ * after the request is taken -- not the fill's, which would put a
+ * "events were lost before this one" record before the loss.
+ */
+#define	T_FILL	1000000000ULL
+#define	T_DROP	2000000000ULL
+
+struct late_drop {
+	struct fx	*fx;
+	int		 calls;
+	int		 lost;		/* the other thread's outcome */
+};
+
+static void
+drop_after_fill(void *arg)
+{
+	struct late_drop *d = arg;
+
+	if (d->calls++ != 0)
+		return;
+	wrap_fix_clock(d->fx->w, T_DROP);
+	d->lost = h_sys(d->fx->ta2, CODE, 1, 9);
+	assert_int_equal(ktrq_pool_resize(d->fx->k, 50, NULL), 0);
+}
+
+static void
+t_mark_not_older_than_drop(void **state)
+{
+	struct fx *fx = *state;
+	struct wrap_hooks h;
+	struct late_drop d;
+	struct trace tr;
+	uint64_t ns;
+	long i;
+
+	/* Pool 3: one parked in the worker, two queued: exhausted. */
+	assert_int_equal(h_sys(fx->ta, CODE, 1, 0), 0);
+	gate_wait_entered(fx->g, 1);
+	assert_int_equal(h_sys(fx->ta, CODE, 1, 1), 0);
+	assert_int_equal(h_sys(fx->tb, CODE, 2, 0), 0);
+
+	memset(&d, 0, sizeof(d));
+	d.fx = fx;
+	memset(&h, 0, sizeof(h));
+	h.on_clock_read = drop_after_fill;
+	h.arg = &d;
+	wrap_fix_clock(fx->w, T_FILL);
+	wrap_arm(fx->w, &h);
+	assert_int_equal(h_sys(fx->ta, CODE, 1, 8), 0);
+	wrap_arm(fx->w, NULL);
+	assert_int_equal(d.lost, ENOBUFS);
+
+	gate_open(fx->g);
+	assert_int_equal(ktrq_proc_exit(fx->pa), 0);
+	assert_int_equal(ktrq_proc_exit(fx->pb), 0);
+	h_assert_quiet(fx->k);
+	trace_of(fx->g->inner, &tr);
+	i = trace_find_syscall(&tr, PID_A, CODE, 1, 8);
+	assert_true(i >= 0);
+	assert_true(tr.r[i].drop);
+	ns = (uint64_t)tr.r[i].hdr.sec * 1000000000U +
+	    (uint64_t)tr.r[i].hdr.nsec;
+	assert_true(ns >= T_DROP);
+	trace_free(&tr);
+}
+
+/*
  * A fork while the parent carries a pending mark: the inheriting child
  * starts clean, the parent keeps its mark for its own next record.
  */
@@ -208,6 +278,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(t_mark_once),
+		T(t_mark_not_older_than_drop),
 		T(t_fork_not_inherited),
 		T(t_mark_waits_for_next),
 	};
