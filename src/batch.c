@@ -151,6 +151,28 @@ ktrq__batch_write(struct ktrq *k, struct ktr_batch *b)
 }
 
 /*
+ * The outcome of the batch's next request `req`: cleared at the cut;
+ * else written if the target took it whole (`end`, its last byte in the
+ * write), the write's error for the one the write failed in, cleared
+ * after that one (*failed).
+ */
+static int
+settle_one(const struct ktr_batch *b, const struct ktr_request *req,
+    size_t *end, int *failed)
+{
+
+	if (req->kr_cleared)
+		return (KTRQ__ECLEARED);
+	*end += ktrq__record_size(req);
+	if (b->b_error == 0 || *end <= b->b_done)
+		return (0);
+	if (*failed)
+		return (KTRQ__ECLEARED);
+	*failed = 1;
+	return (b->b_error);
+}
+
+/*
  * Unlocked: each request's outcome (cleared at the cut; else written, or
  * the write's error for the one it failed in, cleared after it), the
  * counts, the run's processes, and what each leaves behind.
@@ -171,16 +193,7 @@ ktrq__batch_settle(struct ktrq *k, struct ktr_batch *b)
 	for (i = 0, end = 0; i < b->b_ntake; i++) {
 		req = b->b_take[i];
 		err = &b->b_err[i];
-		if (req->kr_cleared)
-			*err = KTRQ__ECLEARED;
-		else if (end += ktrq__record_size(req),
-		    b->b_error == 0 || end <= b->b_done)
-			*err = 0;
-		else if (!failed) {
-			*err = b->b_error;
-			failed = 1;
-		} else
-			*err = KTRQ__ECLEARED;
+		*err = settle_one(b, req, &end, &failed);
 		if (*err == 0)
 			b->b_nwritten++;
 		else if (*err == KTRQ__ECLEARED)

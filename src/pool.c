@@ -130,16 +130,14 @@ void
 ktrq__pool_put(struct ktrq *k, struct ktr_request *req)
 {
 
-	KTRQ_ASSERT_LOCKED(k);
-	STAILQ_INSERT_HEAD(&k->k_free, req, kr_list);
-	if (k->k_nfree++ == 0 && k->k_nbpwait != 0)
-		ktrq__wakeup(k, &k->k_free);
-	KTRQ_ASSERT(k, k->k_nfree <= k->k_pool_size);
+	ktrq__pool_put_run(k, req, req, 1);
 }
 
 /*
  * Locked: return the n objects linked from `first` to `last` (a batch
- * the worker cut from the todo list) to the pool in one step.
+ * the worker cut from the todo list, or one object) to the pool in one
+ * step; the first object back in an empty pool wakes the posters
+ * waiting for one under back-pressure.
  */
 void
 ktrq__pool_put_run(struct ktrq *k, struct ktr_request *first,
